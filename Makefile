@@ -1,0 +1,38 @@
+# The two commands: `make run` (set up, ingest the demo shop, serve) and `make test`.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export SHOPBOT_DATA_DIR ?= $(CURDIR)/.shopbot-data
+export HF_HUB_OFFLINE := 1
+
+.PHONY: install run test lint typecheck bench eval lock clean
+
+$(BIN)/shopbot: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $@
+
+install: $(BIN)/shopbot
+
+run: install
+	$(BIN)/shopbot serve
+
+test: install
+	$(BIN)/ruff check bot guardrails evals benchmarks tests
+	$(BIN)/pytest -q
+
+typecheck: install
+	$(BIN)/mypy bot guardrails evals
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+eval: install
+	$(BIN)/shopbot ingest
+	$(BIN)/shopbot eval retrieval
+
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+
+clean:
+	rm -rf $(VENV) .shopbot-data .pytest_cache

@@ -1,0 +1,3 @@
+"""shopbot: an after-sales copilot for TikTok Shop sellers."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,184 @@
+"""The `shopbot` command: thin wrappers over the same services the API uses."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from bot.config import Settings, get_settings
+from bot.errors import ShopbotError
+from bot.services import Services
+
+app = typer.Typer(help="shopbot: after-sales copilot for TikTok Shop sellers.",
+                  no_args_is_help=True, add_completion=False)
+kb_app = typer.Typer(help="Inspect the knowledge base.", no_args_is_help=True)
+eval_app = typer.Typer(help="Offline evaluations (scores on held-out data).", no_args_is_help=True)
+size_app = typer.Typer(help="Size charts: unit conversion and size advice.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+app.add_typer(eval_app, name="eval")
+app.add_typer(size_app, name="size")
+
+out = Console()
+err = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _services() -> Services:
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    return Services(settings)
+
+
+def _run(fn: Callable[[], T]) -> T:
+    """Turn domain errors into a one-line message and exit code 1."""
+    try:
+        return fn()
+    except ShopbotError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def serve(host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
+          port: Annotated[int | None, typer.Option(help="Port.")] = None,
+          ingest: Annotated[bool, typer.Option(help="Ingest the knowledge folder first.")] = True,
+          ) -> None:
+    """Start the copilot web service (API docs at /docs)."""
+    import uvicorn
+
+    from bot.api.app import create_app
+
+    services = _services()
+    if ingest:
+        _run(lambda: services.ingest())
+    settings = services.settings
+    h, p = host or settings.host, port or settings.port
+    out.print(f"shopbot serving on http://{h}:{p}  (API docs: http://{h}:{p}/docs)")
+    uvicorn.run(create_app(settings, services), host=h, port=p, log_level="info")
+
+
+@app.command()
+def ingest(path: Annotated[Path | None, typer.Argument(help="Knowledge folder.")] = None,
+           as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+           ) -> None:
+    """Index knowledge into Chroma (idempotent: unchanged docs are skipped)."""
+    services = _services()
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=err, transient=True, disable=as_json) as bar:
+        task = bar.add_task("embedding documents", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = _run(lambda: services.ingest(path, progress))
+    for problem in report.problems:
+        err.print(f"[yellow]{problem}[/yellow]", highlight=False)
+    summary = report.summary()
+    if as_json:
+        out.print_json(json.dumps({**summary, "problems": report.problems}))
+    else:
+        out.print("ingest: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+
+
+@app.command()
+def search(query: Annotated[str, typer.Argument(help="What to look for, any language.")],
+           sku: Annotated[str | None, typer.Option(help="Scope product facts to one SKU.")] = None,
+           type_: Annotated[str | None, typer.Option(
+               "--type", help="policy | product | size_chart")] = None,
+           k: Annotated[int, typer.Option("-k", help="Number of hits.")] = 5,
+           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Search the knowledge base (hybrid: filters + semantic + lexical)."""
+    if type_ not in (None, "policy", "product", "size_chart", "doc"):
+        err.print("error: --type must be policy, product, size_chart or doc")
+        raise typer.Exit(2)
+    services = _services()
+    result = _run(lambda: services.searcher.search(query, k=k, sku=sku, doc_type=type_))  # type: ignore[arg-type]
+    if as_json:
+        out.print_json(result.model_dump_json())
+        return
+    table = Table(title=f"{query!r} (lang {result.language}"
+                  + (f", +{', '.join(result.expansions)}" if result.expansions else "") + ")")
+    for col in ("#", "score", "source", "section", "text"):
+        table.add_column(col, overflow="fold")
+    for i, h in enumerate(result.hits, 1):
+        snippet = h.text.split("\n", 1)[-1][:140]
+        table.add_row(str(i), f"{h.score:.2f}", h.source, h.section, snippet)
+    out.print(table)
+
+
+@kb_app.command("stats")
+def kb_stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """What is indexed: products, size charts, policies, chunks, per language."""
+    stats: dict[str, Any] = _run(lambda: _services().index.stats())
+    if as_json:
+        out.print_json(json.dumps(stats))
+        return
+    for key, val in stats.items():
+        out.print(f"{key}: {val}")
+
+
+@size_app.command("convert")
+def size_convert(value: float, from_unit: str, to_unit: str) -> None:
+    """Convert a length or weight exactly (e.g. `shopbot size convert 180 cm in`)."""
+    from bot.kb.sizing import convert
+
+    result = _run(lambda: convert(value, from_unit, to_unit))
+    out.print(f"{value:g} {from_unit} = {float(result):.2f} {to_unit}")
+
+
+@size_app.command("recommend")
+def size_recommend(sku: str, measurements: Annotated[str, typer.Argument(
+        help='Free text, e.g. "165cm 60kg" or "5\'4 130 lbs".')]) -> None:
+    """Recommend a size for a product from a buyer's height/weight."""
+    from bot.errors import NotFoundError
+    from bot.kb.sizing import parse_body, recommend
+
+    services = _services()
+
+    def advise() -> Any:
+        chart = services.knowledge.chart_for(sku)
+        if chart is None:
+            raise NotFoundError(f"no size chart for {sku}")
+        measures = parse_body(measurements)
+        return chart, measures, recommend(chart, measures)
+
+    chart, measures, advice = _run(advise)
+    out.print(f"chart {chart.id}; read {', '.join(f'{k} {float(m.value):.1f} {m.unit}' for k, m in measures.items()) or 'nothing'}")
+    out.print(f"size: {advice.size or 'no recommendation'} ({advice.note})")
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(split: Annotated[str, typer.Option(help="heldout | dev | all")] = "heldout",
+                   k: Annotated[int, typer.Option("-k")] = 3,
+                   as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Recall@k of the retrieval eval set, overall and per language."""
+    from evals.retrieval_eval import run_retrieval_eval
+
+    services = _services()
+    report = _run(lambda: run_retrieval_eval(services.searcher, split=split, k=k))
+    if as_json:
+        out.print_json(json.dumps(report))
+        return
+    out.print(f"retrieval recall@{k} on {split}: {report['recall']:.3f} ({report['n']} questions)")
+    for lang, r in report["per_language"].items():
+        out.print(f"  {lang}: {r['recall']:.3f} ({r['n']})")
+    for miss in report["misses"][:15]:
+        out.print(f"  miss {miss['id']} [{miss['lang']}] {miss['query']!r} -> got {miss['got']}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+__all__ = ["app", "Settings"]

@@ -1,0 +1,78 @@
+"""The one settings object: every knob is an env var with the SHOPBOT_ prefix (or a .env line)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; see the README's settings table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SHOPBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=Path(".shopbot-data"), description="Where state lives.")
+    knowledge_dir: Path = Field(default=REPO_ROOT / "knowledge", description="Shop knowledge files.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default SQLite file in the data dir."
+    )
+
+    chroma_mode: Literal["embedded", "server"] = "embedded"
+    chroma_path: Path | None = Field(default=None, description="Embedded Chroma directory.")
+    chroma_host: str = "127.0.0.1"
+    chroma_port: int = 8000
+    chroma_collection: str = "shopbot_kb"
+
+    embedding_backend: Literal["local", "openai"] = "local"
+    embedding_threads: int = Field(default=2, ge=1, le=64)
+    embedding_batch_size: int = Field(default=64, ge=1, le=1024)
+    embedding_base_url: str | None = None
+    embedding_model: str = "text-embedding-3-small"
+    embedding_api_key: SecretStr | None = None
+
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = Field(default=20.0, gt=0)
+
+    chunk_tokens: int = Field(default=220, ge=32, le=2000)
+    chunk_overlap_tokens: int = Field(default=30, ge=0, le=500)
+    max_query_chars: int = Field(default=2000, ge=16)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.chunk_overlap_tokens >= self.chunk_tokens:
+            raise ValueError("SHOPBOT_CHUNK_OVERLAP_TOKENS must be smaller than SHOPBOT_CHUNK_TOKENS")
+        if self.embedding_backend == "openai" and not self.embedding_base_url:
+            raise ValueError("SHOPBOT_EMBEDDING_BASE_URL is required with the openai embedding backend")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file under the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'shopbot.db').resolve()}"
+
+    @property
+    def resolved_chroma_path(self) -> Path:
+        """Directory of the embedded Chroma store."""
+        return self.chroma_path or self.data_dir / "chroma"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Settings read once from the environment (override in tests with Settings(...))."""
+    return Settings()

@@ -1,0 +1,21 @@
+"""Domain errors; translated to HTTP statuses and CLI exit codes at the edges only."""
+
+
+class ShopbotError(Exception):
+    """Base of every error shopbot raises on purpose."""
+
+
+class KnowledgeError(ShopbotError):
+    """A knowledge file is missing, unreadable or invalid (the message names file and reason)."""
+
+
+class NotFoundError(ShopbotError):
+    """Something asked for by id does not exist."""
+
+
+class InvalidInputError(ShopbotError):
+    """Input from a user or a client is malformed or out of bounds."""
+
+
+class BackendError(ShopbotError):
+    """A backing service (Chroma server, embeddings endpoint, LLM) failed or timed out."""

@@ -1,0 +1,1 @@
+"""The shop's knowledge as validated data: products, size charts, policies, rules, demo orders."""

@@ -1,0 +1,1 @@
+"""Retrieval stage: knowledge documents -> token chunks -> Chroma, and hybrid search over them."""

@@ -1,0 +1,1 @@
+"""Triage stage: what a buyer message is about, in which language, how urgent."""

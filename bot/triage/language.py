@@ -1,0 +1,63 @@
+"""Language of a buyer message: lingua over a fixed language set, tuned for short chat text."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+_CODES = {
+    Language.ENGLISH: "en", Language.SPANISH: "es", Language.INDONESIAN: "id",
+    Language.CHINESE: "zh", Language.MALAY: "ms", Language.PORTUGUESE: "pt",
+    Language.FRENCH: "fr", Language.VIETNAMESE: "vi", Language.THAI: "th",
+    Language.TAGALOG: "tl", Language.GERMAN: "de", Language.JAPANESE: "ja",
+    Language.KOREAN: "ko", Language.ARABIC: "ar", Language.ITALIAN: "it",
+}
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_WORD = re.compile(r"[^\W\d_]+", re.U)
+# Very common chat words that decide short messages lingua finds ambiguous.
+_MARKERS = {
+    "id": {"kak", "gan", "min", "sis", "blm", "belum", "udh", "sudah", "gak", "ga", "nggak", "yg",
+           "dong", "tolong", "barang", "paket", "pesanan", "sampai", "sampe", "kapan", "mau",
+           "bisa", "ukuran", "warna", "rusak", "kok", "aja", "saya", "aku", "tdk", "brp"},
+    "es": {"hola", "quiero", "pedido", "talla", "dónde", "donde", "cuándo", "cuando", "mi", "el",
+           "la", "por", "favor", "porfa", "gracias", "llegó", "llego", "roto", "reembolso",
+           "cambiar", "devolver", "paquete", "tengo", "es", "muy", "pero", "q", "xq", "pq", "no"},
+    "en": {"my", "the", "is", "where", "refund", "order", "pls", "please", "i", "want", "it",
+           "package", "pkg", "size", "wrong", "cancel", "when", "hi", "hello", "thanks", "what"},
+}
+
+
+@lru_cache(maxsize=1)
+def _detector() -> LanguageDetector:
+    return LanguageDetectorBuilder.from_languages(*_CODES).build()
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    """ISO 639-1 code and a confidence in [0, 1]; 'en' with low confidence when nothing is known."""
+    if not text.strip():
+        return "en", 0.0
+    if _KANA.search(text):
+        return "ja", 0.9
+    han = len(_HAN.findall(text))
+    letters = sum(len(w) for w in _WORD.findall(text))
+    if han and han * 2 >= letters - han:  # Chinese characters carry the message
+        return "zh", 0.95
+    words = [w.lower() for w in _WORD.findall(text)]
+    scores = {lang: sum(w in vocab for w in words) for lang, vocab in _MARKERS.items()}
+    values = _detector().compute_language_confidence_values(text)
+    if not values:
+        return "en", 0.0
+    top = values[0]
+    code, conf = _CODES[top.language], top.value
+    if code == "ms":  # Malay and Indonesian chat are near-identical; we serve Indonesian
+        code = "id"
+    if len(words) <= 4 or conf < 0.5:
+        best = max(scores, key=lambda k: scores[k])
+        if scores[best] > 0 and scores[best] >= scores.get(code, 0):
+            return best, max(conf, 0.5)
+        if code not in {"en", "es", "id", "zh"}:
+            return "en", conf
+    return code, conf

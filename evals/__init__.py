@@ -1,0 +1,1 @@
+"""Offline evaluation suites: datasets (with held-out splits) and the runners behind `shopbot eval`."""
