@@ -154,13 +154,18 @@ def size_recommend(sku: str, measurements: Annotated[str, typer.Argument(
         return chart, measures, recommend(chart, measures)
 
     chart, measures, advice = _run(advise)
-    out.print(f"chart {chart.id}; read {', '.join(f'{k} {float(m.value):.1f} {m.unit}' for k, m in measures.items()) or 'nothing'}")
+    read = ", ".join(f"{k} {float(m.value):.1f} {m.unit}" for k, m in measures.items())
+    out.print(f"chart {chart.id}; read {read or 'nothing'}")
     out.print(f"size: {advice.size or 'no recommendation'} ({advice.note})")
 
 
 @eval_app.command("retrieval")
 def eval_retrieval(split: Annotated[str, typer.Option(help="heldout | dev | all")] = "heldout",
                    k: Annotated[int, typer.Option("-k")] = 3,
+                   min_recall: Annotated[float | None, typer.Option(
+                       help="Gate: exit 1 when overall recall is below this.")] = None,
+                   min_lang_recall: Annotated[float | None, typer.Option(
+                       help="Gate: exit 1 when any language's recall is below this.")] = None,
                    as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Recall@k of the retrieval eval set, overall and per language."""
     from evals.retrieval_eval import run_retrieval_eval
@@ -175,6 +180,15 @@ def eval_retrieval(split: Annotated[str, typer.Option(help="heldout | dev | all"
         out.print(f"  {lang}: {r['recall']:.3f} ({r['n']})")
     for miss in report["misses"][:15]:
         out.print(f"  miss {miss['id']} [{miss['lang']}] {miss['query']!r} -> got {miss['got']}")
+    failed = []
+    if min_recall is not None and report["recall"] < min_recall:
+        failed.append(f"recall {report['recall']:.3f} < {min_recall}")
+    for lang, r in report["per_language"].items():
+        if min_lang_recall is not None and r["recall"] < min_lang_recall:
+            failed.append(f"{lang} recall {r['recall']:.3f} < {min_lang_recall}")
+    if failed:
+        err.print("[red]eval gate failed:[/red] " + "; ".join(failed))
+        raise typer.Exit(1)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -24,8 +24,10 @@ log = logging.getLogger("shopbot")
 class Services:
     """Lazily created clients (nothing connects at import or construction time)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
+        if embedder is not None:  # share one loaded model (tests, benchmarks)
+            self.__dict__["embedder"] = embedder
 
     @cached_property
     def db(self) -> Database:

@@ -97,18 +97,29 @@ class KnowledgeIndex:
             else:
                 (report.replaced if d.doc_id in existing else report.added).append(d.doc_id)
                 todo.append(d)
-        for n, d in enumerate(todo, 1):
-            chunks = chunk_document(d, chunk_tokens, overlap)
-            if d.doc_id in existing:
-                self.collection.delete(where={"doc_id": d.doc_id})
-            vectors = self.embedder.embed([c.text for c in chunks])
-            self.collection.upsert(
-                ids=[c.chunk_id for c in chunks], embeddings=vectors,
-                documents=[c.text for c in chunks], metadatas=[_metadata(c) for c in chunks])
-            report.chunks_written += len(chunks)
-            if progress:
-                progress(n, len(todo))
+        # Embed in groups of documents so batches are full (far less padding than per doc).
+        group: list[tuple[IndexDoc, list[Chunk]]] = []
+        done = 0
+        for d in todo:
+            group.append((d, chunk_document(d, chunk_tokens, overlap)))
+            if sum(len(c) for _, c in group) >= 128 or d is todo[-1]:
+                self._write(group, replacing=set(existing))
+                report.chunks_written += sum(len(c) for _, c in group)
+                done += len(group)
+                group = []
+                if progress:
+                    progress(done, len(todo))
         return report
+
+    def _write(self, group: list[tuple[IndexDoc, list[Chunk]]], replacing: set[str]) -> None:
+        chunks = [c for _, cs in group for c in cs]
+        vectors = self.embedder.embed([c.text for c in chunks])
+        for d, _ in group:
+            if d.doc_id in replacing:  # drop old chunks first: a shorter doc leaves none behind
+                self.collection.delete(where={"doc_id": d.doc_id})
+        self.collection.upsert(
+            ids=[c.chunk_id for c in chunks], embeddings=vectors,
+            documents=[c.text for c in chunks], metadatas=[_metadata(c) for c in chunks])
 
     def all_chunks(self) -> tuple[list[str], list[str], list[dict[str, Any]]]:
         """ids, texts and metadata of every chunk (for the lexical index and stats)."""

@@ -11,11 +11,13 @@ from bot.kb.schemas import GlossaryEntry
 
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 _WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
-_STOP = frozenset(
-    "a an the of to in on for and or is are was be it my me i you your we our this that with at by"
-    " from do does can if so as de la el los las y o en un una que del por para con mi es se lo al"
-    " yang di ke dan ini itu dengan untuk ada saya aku kak apa".split()
-)
+_STOP = frozenset({
+    "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "was", "be", "it",
+    "my", "me", "i", "you", "your", "we", "our", "this", "that", "with", "at", "by", "from", "do",
+    "does", "can", "if", "so", "as", "de", "la", "el", "los", "las", "y", "o", "en", "un", "una",
+    "que", "del", "por", "para", "con", "mi", "es", "se", "lo", "al", "yang", "di", "ke", "dan",
+    "ini", "itu", "dengan", "untuk", "ada", "saya", "aku", "kak", "apa",
+})
 
 
 def fold(text: str) -> str:

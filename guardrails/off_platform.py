@@ -1,0 +1,42 @@
+"""Off-platform contact: TikTok Shop forbids moving buyers to email, phone, links or other apps."""
+
+import re
+
+from guardrails.base import Violation
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_URL = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|shop|store|io|co|id|es|mx)\b(?:/\S*)?",
+                  re.I)
+_PHONE = re.compile(r"(?<![\w])\+?\d[\d\s().-]{7,}\d(?![\w])")
+_APPS = re.compile(
+    r"\b(?:whats\s?app|wa\.me|telegram|t\.me|wechat|weixin|微信|line\s?id|instagram|insta|ig\s?dm|"
+    r"facebook|messenger|fb|signal|viber|kakao|gmail|hotmail|outlook|dm me|inbox me|text me|"
+    r"call me|llámame|llamame|escríbeme|hubungi (?:saya|kami) di|chat (?:saya|kami) di)\b"
+    r"|微信|加我|私聊|电话联系|打我电话",
+    re.I)
+# Long digit runs that are order or tracking numbers are facts, not contact details.
+_ORDER_LIKE = re.compile(r"^\d{12,22}$|^[A-Z]{2}\d{9}[A-Z]{2}$")
+
+
+def check_off_platform(text: str) -> list[Violation]:
+    """Violations for emails, links, phone numbers and other messaging apps in a draft."""
+    found: list[Violation] = []
+    for m in _EMAIL.finditer(text):
+        found.append(Violation(code="off_platform.email", severity="hard",
+                               message="draft contains an email address", span=m.group()))
+    for m in _URL.finditer(text):
+        if "@" in m.group():
+            continue
+        found.append(Violation(code="off_platform.link", severity="hard",
+                               message="draft contains a link or web address", span=m.group()))
+    for m in _PHONE.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if _ORDER_LIKE.match(digits) or _ORDER_LIKE.match(m.group().strip()):
+            continue
+        found.append(Violation(code="off_platform.phone", severity="hard",
+                               message="draft contains a phone number", span=m.group()))
+    for m in _APPS.finditer(text):
+        found.append(Violation(code="off_platform.app", severity="hard",
+                               message="draft points the buyer to another app or channel",
+                               span=m.group()))
+    return found

@@ -1,0 +1,41 @@
+"""The HTTP API over the real demo services."""
+
+from fastapi.testclient import TestClient
+
+from bot.api.app import create_app
+from bot.services import Services
+
+
+def _client(demo: Services) -> TestClient:
+    return TestClient(create_app(demo.settings, demo))
+
+
+def test_health(demo: Services) -> None:
+    with _client(demo) as c:
+        body = c.get("/health").json()
+    assert body["ok"] is True and body["checks"]["knowledge_chunks"] > 100
+
+
+def test_search_endpoint(demo: Services) -> None:
+    with _client(demo) as c:
+        r = c.get("/api/knowledge/search", params={"q": "ukuran M cukup untuk tinggi 165cm?", "k": 3})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["language"] == "id" and len(body["hits"]) == 3
+    assert {"score", "source", "section", "doc_key"} <= set(body["hits"][0])
+
+
+def test_search_rejects_bad_input(demo: Services) -> None:
+    with _client(demo) as c:
+        assert c.get("/api/knowledge/search", params={"q": ""}).status_code == 422
+        assert c.get("/api/knowledge/search", params={"q": "x", "k": 999}).status_code == 422
+        assert c.get("/api/knowledge/search", params={"q": "x", "type": "bogus"}).status_code == 422
+        assert c.get("/api/knowledge/search", params={"q": "a" * 3000}).status_code == 422
+        r = c.get("/api/knowledge/search", params={"q": "   "})
+        assert r.status_code == 422 and "empty" in r.json()["detail"]
+
+
+def test_stats_endpoint(demo: Services) -> None:
+    with _client(demo) as c:
+        stats = c.get("/api/knowledge/stats").json()
+    assert stats["products"] >= 40 and set(stats["per_language"]) >= {"en", "es", "id", "zh"}

@@ -1,0 +1,33 @@
+"""Off-platform contact detection."""
+
+import pytest
+
+from guardrails import check_off_platform
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Email us at help@lumaco.com and we will sort it out", "off_platform.email"),
+        ("See www.lumaco-outlet.com for the full chart", "off_platform.link"),
+        ("Call +1 (415) 555-0132 anytime", "off_platform.phone"),
+        ("Add us on WhatsApp for faster help", "off_platform.app"),
+        ("Escríbeme por Instagram", "off_platform.app"),
+        ("加我微信，我给你退款", "off_platform.app"),
+    ],
+)
+def test_contact_details_are_flagged(text: str, code: str) -> None:
+    assert code in {v.code for v in check_off_platform(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your order 576102938475610001 left our warehouse today.",
+        "Tracking number 9400111899223100012345 shows it at the Memphis hub.",
+        "The mat is 180 x 200 cm (70.9 x 78.7 in) and 1.5 cm thick.",
+        "Please send a photo of the scratch here in the chat.",
+    ],
+)
+def test_ordinary_replies_pass(text: str) -> None:
+    assert check_off_platform(text) == []
