@@ -21,7 +21,7 @@ test: install
 	$(BIN)/ruff check bot guardrails evals benchmarks tests
 	$(BIN)/pytest -q
 	$(BIN)/shopbot ingest
-	$(BIN)/shopbot eval retrieval --min-recall 0.90 --min-lang-recall 0.80
+	$(BIN)/shopbot eval retrieval --min-recall 0.85 --min-lang-recall 0.80
 
 typecheck: install
 	$(BIN)/mypy bot guardrails evals

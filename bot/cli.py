@@ -36,7 +36,8 @@ def _services() -> Services:
     settings = get_settings()
     logging.basicConfig(level=settings.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for noisy in ("alembic", "bm25s", "httpx", "chromadb"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     return Services(settings)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.kb.loader import ShopKnowledge, load_knowledge
+from bot.kb.mentions import ProductMatcher
 from bot.retrieval.documents import build_documents
 from bot.retrieval.embeddings import Embedder, make_embedder
 from bot.retrieval.index import IngestReport, KnowledgeIndex, make_chroma_client
@@ -51,7 +52,8 @@ class Services:
     @cached_property
     def searcher(self) -> HybridSearcher:
         return HybridSearcher(self.index, Glossary.from_entries(self.knowledge.glossary),
-                              self.settings.max_query_chars)
+                              self.settings.max_query_chars,
+                              ProductMatcher.from_knowledge(self.knowledge))
 
     def ingest(self, path: Path | None = None,
                progress: Callable[[int, int], None] | None = None) -> IngestReport:

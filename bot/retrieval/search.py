@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -11,12 +12,18 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from bot.errors import InvalidInputError
+from bot.kb.mentions import ProductMatcher
 from bot.retrieval.index import KnowledgeIndex
-from bot.retrieval.lexical import Glossary, tokenize
+from bot.retrieval.lexical import Glossary, fold, tokenize
 from bot.triage.language import detect_language
 
 DocType = Literal["policy", "product", "size_chart", "doc"]
 RRF_K = 60
+# A body or foot measurement (a number with a unit) in the query: a size chart is the likely
+# answer. Bare size words ("talla M", "tukar size") are not enough: exchange questions use them too.
+_SIZING = re.compile(
+    r"\d\s*(?:cm|mm|kg|kgs|kilos?|lbs?|in|inch(?:es)?|pulgadas|'|\"|公分|厘米|斤|公斤)(?![a-z])"
+    r"|(?:身高|体重|腰围|胸围|臀围|脚长)\s*\d|\b(?:tinggi|berat|mido|peso|height|weight)\s*\d")
 
 
 class SearchHit(BaseModel):
@@ -53,13 +60,22 @@ class _Lexical:
 class HybridSearcher:
     """Search the knowledge index; rebuilds its lexical side when the index changes."""
 
+    # Fusion weights and boosts; tuned on the dev split of evals/retrieval (never on held-out).
+    dense_weight = 0.6
+    lexical_weight = 1.0
+    expansion_weight = 0.7
+    sku_boost = 1.3
+    sizing_boost = 1.3
+    diversity = 0.6
+
+    mention_boost = 1.3
+
     def __init__(self, index: KnowledgeIndex, glossary: Glossary, max_query_chars: int = 2000,
-                 dense_weight: float = 1.0, lexical_weight: float = 1.0) -> None:
+                 products: ProductMatcher | None = None) -> None:
         self.index = index
         self.glossary = glossary
         self.max_query_chars = max_query_chars
-        self.dense_weight = dense_weight
-        self.lexical_weight = lexical_weight
+        self.products = products
         self._lex: _Lexical | None = None
         self._lock = threading.Lock()
 
@@ -121,8 +137,12 @@ class HybridSearcher:
         fused: dict[str, float] = {}
         dense_sim: dict[str, float] = {}
 
-        # Dense side: Chroma with metadata filters, query text plus English glossary terms.
-        dense_text = query + ("\n" + " ".join(expansions) if expansions else "")
+        # Dense side: Chroma with metadata filters. The embedder only knows English, so a
+        # non-English query is embedded through its English glossary terms when it has some.
+        if lang != "en" and expansions:
+            dense_text = " ".join(expansions)
+        else:
+            dense_text = query + ("\n" + " ".join(expansions) if expansions else "")
         vec = self.index.embedder.embed([dense_text])
         res = self.index.collection.query(
             query_embeddings=vec, n_results=min(pool, len(lex.ids)),
@@ -136,9 +156,14 @@ class HybridSearcher:
             dense_sim[cid] = 1.0 - float(dist)
             fused[cid] = fused.get(cid, 0.0) + self.dense_weight / (RRF_K + rank)
 
-        # Lexical side: BM25 over the same chunks.
-        qtokens = tokenize(query) + [t for e in expansions for t in tokenize(e)]
-        if qtokens and lex.bm25 is not None:
+        # Lexical side: BM25 for the buyer's own words, and separately for the English terms
+        # they map to (so English product pages compete fairly with same-language policies).
+        channels = [(tokenize(query), self.lexical_weight)]
+        if expansions:
+            channels.append(([t for e in expansions for t in tokenize(e)], self.expansion_weight))
+        for qtokens, weight in channels:
+            if not qtokens or lex.bm25 is None:
+                continue
             scores = lex.bm25.get_scores(qtokens)
             order = np.argsort(-scores)
             rank = 0
@@ -149,33 +174,55 @@ class HybridSearcher:
                     continue
                 rank += 1
                 cid = lex.ids[i]
-                fused[cid] = fused.get(cid, 0.0) + self.lexical_weight / (RRF_K + rank)
+                fused[cid] = fused.get(cid, 0.0) + weight / (RRF_K + rank)
 
+        sizing = bool(_SIZING.search(fold(query)))
+        mentioned = set(self.products.find(query)) if self.products and not sku else set()
         by_id = {cid: i for i, cid in enumerate(lex.ids)}
-        hits: list[SearchHit] = []
-        seen: dict[tuple[str, str], int] = {}
-        for cid, score in sorted(fused.items(), key=lambda kv: -kv[1]):
+        # Translations of one policy section are one candidate: it keeps the best score of any
+        # translation and is shown in the buyer's language when that version exists.
+        best: dict[tuple[str, int], tuple[float, int]] = {}
+        for cid, score in fused.items():
             i = by_id.get(cid)
             if i is None:  # ingested after our last refresh
                 continue
             meta = lex.metas[i]
-            # Prefer the buyer's language among translations of the same policy section.
-            if meta["doc_type"] == "policy" and meta["lang"] == lang:
-                score *= 1.15
-            hit = SearchHit(
-                chunk_id=cid, score=round(score * 1000, 3), dense=dense_sim.get(cid),
-                doc_key=str(meta["doc_key"]), doc_type=str(meta["doc_type"]),
-                title=str(meta["title"]), source=str(meta["source"]),
-                section=str(meta["section"]), lang=str(meta["lang"]), sku=meta["sku"] or None,
-                text=lex.texts[i])
-            key = (hit.doc_key, str(meta.get("chunk_index", 0)) if hit.doc_type != "policy"
-                   else f"{meta['chunk_index']}")
-            if key in seen:
-                prev = hits[seen[key]]
-                if hit.score > prev.score:
-                    hits[seen[key]] = hit
+            if sku and meta["doc_type"] in ("product", "size_chart"):
+                score *= self.sku_boost  # the order's own product is the likely subject
+            if sizing and meta["doc_type"] == "size_chart":
+                score *= self.sizing_boost  # body measurements in the query: the chart answers
+            if mentioned and (meta["sku"] in mentioned or any(
+                    f"|{m}|" in str(meta["skus"]) for m in mentioned)):
+                score *= self.mention_boost  # the buyer named this product
+            key = (str(meta["doc_key"]), int(meta.get("chunk_index", 0)))
+            if meta["doc_type"] != "policy":
+                key = (str(meta["doc_id"]), int(meta.get("chunk_index", 0)))
+            prev = best.get(key)
+            if prev is None:
+                best[key] = (score, i)
                 continue
-            seen[key] = len(hits)
+            pref = max(prev[0], score)
+            prev_lang = lex.metas[prev[1]]["lang"]
+            keep_new = meta["lang"] == lang or (prev_lang != lang and score > prev[0])
+            best[key] = (pref, i if keep_new else prev[1])
+        scored = sorted(best.values(), key=lambda t: -t[0])
+
+        hits: list[SearchHit] = []
+        per_doc: dict[str, int] = {}
+        ranked: list[tuple[float, SearchHit]] = []
+        for score, i in scored:
+            meta = lex.metas[i]
+            key = (str(meta["doc_key"]), int(meta.get("chunk_index", 0)))
+            n = per_doc.get(key[0], 0)
+            per_doc[key[0]] = n + 1
+            # Diversity: each further chunk of one document counts for less.
+            ranked.append((score * (self.diversity ** n), SearchHit(
+                chunk_id=lex.ids[i], score=0.0, dense=dense_sim.get(lex.ids[i]),
+                doc_key=key[0], doc_type=str(meta["doc_type"]), title=str(meta["title"]),
+                source=str(meta["source"]), section=str(meta["section"]), lang=str(meta["lang"]),
+                sku=meta["sku"] or None, text=lex.texts[i])))
+        ranked.sort(key=lambda t: -t[0])
+        for score, hit in ranked[:k]:
+            hit.score = round(score * 1000, 3)
             hits.append(hit)
-        hits.sort(key=lambda h: -h.score)
         return SearchResult(query=query, language=lang, expansions=expansions, hits=hits[:k])
