@@ -49,6 +49,9 @@ class Measure:
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _FEET = re.compile(r"(\d)\s*(?:'|ft|feet)\s*(\d{1,2})?\s*(?:\"|in|inches)?", re.I)
 _HEIGHT = re.compile(_NUM + r"\s*(cms?|m|inches|in|公分|厘米)(?![a-z])", re.I)
+_HEIGHT_WORD = re.compile(r"(?:身高|tinggi(?: badan)?|height|estatura|altura|mido)\s*[:：]?\s*(\d{3}|1[.,]\d{2})(?!\d)",
+                          re.I)
+_WEIGHT_WORD = re.compile(r"(?:体重|berat(?: badan)?|weight|peso|peso de)\s*[:：]?\s*(\d{2,3})(?!\d|[.,]\d|\s*(?:lb|斤))", re.I)
 _WEIGHT = re.compile(_NUM + r"\s*(kgs?|kilos?|lbs?|pounds|libras|公斤|千克|斤)(?![a-z])", re.I)
 
 
@@ -64,12 +67,21 @@ def parse_body(text: str) -> dict[str, Measure]:
         cm = convert(value, unit, "cm")
         if 50 <= cm <= 230 and "height" not in out:
             out["height"] = Measure("height", cm, "cm")
+    if "height" not in out and (hw := _HEIGHT_WORD.search(text)):
+        raw = Decimal(hw.group(1).replace(",", "."))
+        cm = raw * 100 if raw < 3 else raw
+        if 50 <= cm <= 230:
+            out["height"] = Measure("height", cm, "cm")
     for m in _WEIGHT.finditer(text):
         value, unit = Decimal(m.group(1).replace(",", ".")), _canon(m.group(2))
         kg = convert(value, unit, "kg")
         if 2 <= kg <= 250:
             out["weight"] = Measure("weight", kg, "kg")
             break
+    if "weight" not in out and (ww := _WEIGHT_WORD.search(text)):
+        kg = Decimal(ww.group(1))
+        if 2 <= kg <= 250:
+            out["weight"] = Measure("weight", kg, "kg")
     return out
 
 

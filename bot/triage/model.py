@@ -1,0 +1,180 @@
+"""The triage classifiers: TF-IDF (characters, words) plus lexicon concepts, logistic regression.
+
+Trained on our own labelled messages (bot/triage/data/train and the dev split of evals/triage);
+the held-out split of evals/triage is never used. The fitted model is cached on disk, keyed by a
+hash of the data, the lexicon and this module's MODEL_VERSION.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import scipy.sparse as sp
+import sklearn
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from bot.config import REPO_ROOT
+from bot.errors import InvalidInputError
+from bot.retrieval.lexical import fold
+from bot.triage.lexicon import LEXICON, Lexicon, load_lexicon
+from evals.splits import split_of
+
+MODEL_VERSION = "3"
+TRAIN_DIR = Path(__file__).parent / "data" / "train"
+EVAL_DIR = REPO_ROOT / "evals" / "triage" / "data"
+CONCEPT_WEIGHT = 1.0
+log = logging.getLogger("shopbot.triage")
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def load_rows(path: Path) -> list[dict[str, Any]]:
+    """Labelled messages from a JSONL file; a bad line is an error naming file and line."""
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InvalidInputError(f"{path}:{n}: {exc.msg}") from exc
+    return rows
+
+
+def eval_rows(split: str) -> list[dict[str, Any]]:
+    """The eval set's rows of one split ('dev', 'heldout' or 'all'), split by twin group."""
+    rows = [r for p in sorted(EVAL_DIR.glob("*.jsonl")) for r in load_rows(p)]
+    return [r for r in rows if split == "all" or split_of(r.get("group") or r["id"]) == split]
+
+
+def training_rows() -> list[dict[str, Any]]:
+    """What the shipped model learns from: the training files plus the eval set's dev split."""
+    rows = [r for p in sorted(TRAIN_DIR.glob("*.jsonl")) for r in load_rows(p)]
+    return rows + eval_rows("dev")
+
+
+def concept_tokens(lexicon: Lexicon, text: str) -> str:
+    """Concept tokens plus message shape (length bucket, question mark)."""
+    toks = [f"c_{c}" for c in lexicon.concepts(text)] or ["c_none"]
+    n = len(text.split())
+    toks.append("len_" + ("1" if n <= 1 else "2" if n <= 3 else "3" if n <= 8 else "4"))
+    if "?" in text or "？" in text:
+        toks.append("qmark")
+    return " ".join(toks)
+
+
+@dataclass
+class Prediction:
+    intent_probs: dict[str, float]
+    approval_prob: float
+    reason_probs: dict[str, float]
+    sentiment_probs: dict[str, float]
+
+    @property
+    def intent(self) -> str:
+        return max(self.intent_probs, key=lambda k: self.intent_probs[k])
+
+
+class TriageModel:
+    """Four linear classifiers over one shared feature space."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True,
+                                     preprocessor=fold, dtype=np.float32)
+        self.words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
+                                     token_pattern=r"\S+", preprocessor=fold, dtype=np.float32)
+        self.concepts = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", lowercase=False,
+                                        use_idf=False, norm=None, binary=True,
+                                        preprocessor=_identity, dtype=np.float32)
+        self.intent = LogisticRegression(C=30, max_iter=5000)
+        self.approval = LogisticRegression(C=10, max_iter=5000, class_weight="balanced")
+        self.reason = LogisticRegression(C=10, max_iter=5000)
+        self.sentiment = LogisticRegression(C=10, max_iter=5000)
+
+    def _matrix(self, texts: Sequence[str], fit: bool = False) -> sp.csr_matrix:
+        ctoks = [concept_tokens(self.lexicon, t) for t in texts]
+        if fit:
+            parts = [self.chars.fit_transform(texts), self.words.fit_transform(texts),
+                     CONCEPT_WEIGHT * self.concepts.fit_transform(ctoks)]
+        else:
+            parts = [self.chars.transform(texts), self.words.transform(texts),
+                     CONCEPT_WEIGHT * self.concepts.transform(ctoks)]
+        return sp.hstack(parts).tocsr()
+
+    def fit(self, rows: Sequence[dict[str, Any]]) -> TriageModel:
+        texts = [r["text"] for r in rows]
+        x = self._matrix(texts, fit=True)
+        self.intent.fit(x, [r["intent"] for r in rows])
+        self.approval.fit(x, [bool(r["needs_human_approval"]) for r in rows])
+        self.reason.fit(x, [r.get("reason") or "none" for r in rows])
+        self.sentiment.fit(x, [r["sentiment"] for r in rows])
+        return self
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """Probabilities for every message (batch: one sparse matrix, four matrix products)."""
+        x = self._matrix(texts)
+        pi, pa = self.intent.predict_proba(x), self.approval.predict_proba(x)
+        pr, ps = self.reason.predict_proba(x), self.sentiment.predict_proba(x)
+        true_col = list(self.approval.classes_).index(True)
+        out = []
+        for i in range(len(texts)):
+            out.append(Prediction(
+                intent_probs=dict(zip(self.intent.classes_, pi[i].tolist(), strict=True)),
+                approval_prob=float(pa[i, true_col]),
+                reason_probs=dict(zip(self.reason.classes_, pr[i].tolist(), strict=True)),
+                sentiment_probs=dict(zip(self.sentiment.classes_, ps[i].tolist(), strict=True))))
+        return out
+
+    def top_features(self, text: str, intent: str, n: int = 8) -> list[tuple[str, float]]:
+        """The features that pushed this message towards an intent (coefficient x value)."""
+        x = self._matrix([text])
+        row = list(self.intent.classes_).index(intent)
+        coef = self.intent.coef_[row]
+        names = (
+            [f"chars '{f}'" for f in self.chars.get_feature_names_out()]
+            + [f"word '{f}'" for f in self.words.get_feature_names_out()]
+            + [f"concept {f}" for f in self.concepts.get_feature_names_out()])
+        contrib = [(names[j], float(coef[j] * v)) for j, v in zip(x.indices, x.data, strict=True)]
+        contrib.sort(key=lambda t: -t[1])
+        return [(name, round(w, 3)) for name, w in contrib[:n] if w > 0]
+
+
+def _fingerprint(rows: Sequence[dict[str, Any]]) -> str:
+    h = hashlib.sha256()
+    h.update(f"{MODEL_VERSION}|{sklearn.__version__}|".encode())
+    h.update(LEXICON.read_bytes())
+    for r in rows:
+        h.update(json.dumps(r, sort_keys=True, ensure_ascii=False).encode())
+    return h.hexdigest()[:16]
+
+
+def load_or_train(cache_dir: Path | None) -> TriageModel:
+    """The fitted model from the cache, or trained now (a few seconds) and cached."""
+    rows = training_rows()
+    lexicon = load_lexicon()
+    path = cache_dir / f"triage-{_fingerprint(rows)}.joblib" if cache_dir else None
+    if path and path.exists():
+        try:
+            model: TriageModel = joblib.load(path)
+            model.lexicon = lexicon
+            return model
+        except Exception as exc:  # a corrupt or foreign cache file: retrain, never crash
+            log.warning("triage model cache %s unreadable (%s); retraining", path, exc)
+    model = TriageModel(lexicon).fit(rows)
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        joblib.dump(model, tmp)
+        tmp.replace(path)
+    return model
