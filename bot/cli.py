@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, BinaryIO, TextIO, TypeVar
 
 import typer
 from rich.console import Console
@@ -118,6 +118,53 @@ def search(query: Annotated[str, typer.Argument(help="What to look for, any lang
     out.print(table)
 
 
+def _open_in(path: str) -> BinaryIO:
+    return sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+
+
+def _open_out(path: str) -> TextIO:
+    if path == "-":
+        if hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(encoding="utf-8")
+        return sys.stdout
+    return open(path, "w", encoding="utf-8")  # noqa: SIM115
+
+
+@app.command()
+def triage(input_: Annotated[str, typer.Option("--input", help="JSONL file, or - for stdin.")],
+           output: Annotated[str, typer.Option("--output", help="JSONL file, or - for stdout.")],
+           explain: Annotated[bool, typer.Option(help="Add why: features, cue words, probabilities.")] = False,
+           ) -> None:
+    """Triage buyer messages (CONTRACTS.md): one JSON object per line in, one per line out."""
+    from bot.batch import process, read_lines
+
+    services = _services()
+    try:
+        src = _open_in(input_)
+        dst = _open_out(output)
+    except OSError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(2) from exc
+    triager = _run(lambda: services.triager)
+
+    def handle(msgs: Any) -> list[dict[str, Any]]:
+        return [t.model_dump(mode="json", exclude_none=False, exclude={"explanation"} if not explain else None)
+                for t in triager.triage_batch(msgs, explain=explain)]
+
+    def emit(row: dict[str, Any]) -> None:
+        dst.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    try:
+        ok, bad = process(read_lines(src), handle, emit)
+        dst.flush()
+    finally:
+        for stream in (src, dst):
+            if stream not in (sys.stdin.buffer, sys.stdout):
+                stream.close()
+    err.print(f"triage: {ok} ok, {bad} errors", highlight=False)
+    raise typer.Exit(1 if bad else 0)
+
+
 @kb_app.command("stats")
 def kb_stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """What is indexed: products, size charts, policies, chunks, per language."""
@@ -158,6 +205,31 @@ def size_recommend(sku: str, measurements: Annotated[str, typer.Argument(
     read = ", ".join(f"{k} {float(m.value):.1f} {m.unit}" for k, m in measures.items())
     out.print(f"chart {chart.id}; read {read or 'nothing'}")
     out.print(f"size: {advice.size or 'no recommendation'} ({advice.note})")
+
+
+@eval_app.command("triage")
+def eval_triage(split: Annotated[str, typer.Option(help="heldout | dev | all")] = "heldout",
+                as_json: Annotated[bool, typer.Option("--json")] = False,
+                min_macro_f1: Annotated[float | None, typer.Option(help="Gate on macro-F1.")] = None,
+                min_approval_recall: Annotated[float | None, typer.Option(
+                    help="Gate on approval recall.")] = None) -> None:
+    """Triage quality: accuracy, macro-F1, per intent, confusion matrix, approval, per language."""
+    from evals.triage_eval import render, run_triage_eval
+
+    services = _services()
+    report = _run(lambda: run_triage_eval(services.triager, split=split))
+    if as_json:
+        out.print_json(json.dumps(report))
+    else:
+        out.print(render(report), highlight=False)
+    failed = []
+    if min_macro_f1 is not None and report["macro_f1"] < min_macro_f1:
+        failed.append(f"macro-F1 {report['macro_f1']:.3f} < {min_macro_f1}")
+    if min_approval_recall is not None and report["approval"]["recall"] < min_approval_recall:
+        failed.append(f"approval recall {report['approval']['recall']:.3f} < {min_approval_recall}")
+    if failed:
+        err.print("[red]eval gate failed:[/red] " + "; ".join(failed))
+        raise typer.Exit(1)
 
 
 @eval_app.command("retrieval")

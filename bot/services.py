@@ -7,17 +7,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.kb.loader import ShopKnowledge, load_knowledge
 from bot.kb.mentions import ProductMatcher
-from bot.retrieval.documents import build_documents
-from bot.retrieval.embeddings import Embedder, make_embedder
-from bot.retrieval.index import IngestReport, KnowledgeIndex, make_chroma_client
-from bot.retrieval.lexical import Glossary
-from bot.retrieval.search import HybridSearcher
-from bot.store import repositories as repo
-from bot.store.db import Database
+
+if TYPE_CHECKING:  # heavy modules (Chroma, ONNX, SQLAlchemy, sklearn) load on first use only
+    from bot.retrieval.embeddings import Embedder
+    from bot.retrieval.index import IngestReport, KnowledgeIndex
+    from bot.retrieval.search import HybridSearcher
+    from bot.store.db import Database
+    from bot.triage.triager import Triager
 
 log = logging.getLogger("shopbot")
 
@@ -32,16 +33,22 @@ class Services:
 
     @cached_property
     def db(self) -> Database:
+        from bot.store.db import Database
+
         db = Database(self.settings.resolved_database_url)
         db.migrate()
         return db
 
     @cached_property
     def embedder(self) -> Embedder:
+        from bot.retrieval.embeddings import make_embedder
+
         return make_embedder(self.settings)
 
     @cached_property
     def index(self) -> KnowledgeIndex:
+        from bot.retrieval.index import KnowledgeIndex, make_chroma_client
+
         client = make_chroma_client(self.settings)
         return KnowledgeIndex(client, self.settings.chroma_collection, self.embedder)
 
@@ -51,13 +58,29 @@ class Services:
 
     @cached_property
     def searcher(self) -> HybridSearcher:
+        from bot.retrieval.lexical import Glossary
+        from bot.retrieval.search import HybridSearcher
+
         return HybridSearcher(self.index, Glossary.from_entries(self.knowledge.glossary),
                               self.settings.max_query_chars,
-                              ProductMatcher.from_knowledge(self.knowledge))
+                              self.products)
+
+    @cached_property
+    def products(self) -> ProductMatcher:
+        return ProductMatcher.from_knowledge(self.knowledge)
+
+    @cached_property
+    def triager(self) -> Triager:
+        from bot.triage.triager import Triager
+
+        return Triager.load(self.settings.data_dir / "models", self.products)
 
     def ingest(self, path: Path | None = None,
                progress: Callable[[int, int], None] | None = None) -> IngestReport:
         """Index a knowledge folder into Chroma and seed its demo orders into the database."""
+        from bot.retrieval.documents import build_documents
+        from bot.store import repositories as repo
+
         started = datetime.now(UTC)
         root = path or self.settings.knowledge_dir
         kb = load_knowledge(root)
@@ -71,6 +94,7 @@ class Services:
                                knowledge_dir=str(root), embedder=self.embedder.name)
         if root == self.settings.knowledge_dir:
             self.__dict__["knowledge"] = kb
-        self.__dict__.pop("searcher", None)  # rebuilt with the new chunks and glossary
+        for stale in ("searcher", "products", "triager"):  # rebuilt from the new knowledge
+            self.__dict__.pop(stale, None)
         log.info("ingest finished: %s", report.summary())
         return report

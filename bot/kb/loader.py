@@ -128,28 +128,41 @@ def _read_text(path: Path) -> str:
         raise KnowledgeError(f"not UTF-8 text (byte {exc.start})") from exc
 
 
-def _load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Lazy:
+    """The YAML node tree, composed only when an error needs a line number."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def node(self) -> yaml.Node | None:
+        return yaml.compose(self.text, Loader=_Loader)
+
+
+def _load_yaml(path: Path) -> tuple[Any, _Lazy]:
     text = _read_text(path)
     try:
-        return yaml.safe_load(text), yaml.compose(text)
+        return yaml.load(text, Loader=_Loader), _Lazy(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f"line {mark.line + 1}: " if mark else ""
         raise KnowledgeError(f"{at}invalid YAML ({getattr(exc, 'problem', exc)})") from exc
 
 
-def validate_yaml(path: Path, model: type[M], data: Any = None, node: yaml.Node | None = None) -> M:
+def validate_yaml(path: Path, model: type[M], data: Any = None, lazy: _Lazy | None = None) -> M:
     """Load one YAML file into a model; errors name the line and the field."""
     if data is None:
-        data, node = _load_yaml(path)
+        data, lazy = _load_yaml(path)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise KnowledgeError(_describe(exc, node)) from exc
+        raise KnowledgeError(_describe(exc, lazy.node() if lazy else None)) from exc
 
 
 def _validate_list(path: Path, key: str, model: type[M]) -> list[M]:
-    data, node = _load_yaml(path)
+    data, lazy = _load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         raise KnowledgeError(f"expected a mapping with a '{key}' list")
     out = []
@@ -159,7 +172,7 @@ def _validate_list(path: Path, key: str, model: type[M]) -> list[M]:
         except ValidationError as exc:
             errs = exc.errors()
             loc = (key, i, *errs[0]["loc"])
-            line = _line_of(node, loc)
+            line = _line_of(lazy.node(), loc)
             raise KnowledgeError(
                 f"line {line}: {'.'.join(map(str, loc))}: {errs[0]['msg']}"
             ) from exc

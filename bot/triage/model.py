@@ -32,6 +32,7 @@ MODEL_VERSION = "3"
 TRAIN_DIR = Path(__file__).parent / "data" / "train"
 EVAL_DIR = REPO_ROOT / "evals" / "triage" / "data"
 CONCEPT_WEIGHT = 1.0
+PAIRS = False
 log = logging.getLogger("shopbot.triage")
 
 
@@ -59,13 +60,17 @@ def eval_rows(split: str) -> list[dict[str, Any]]:
 
 def training_rows() -> list[dict[str, Any]]:
     """What the shipped model learns from: the training files plus the eval set's dev split."""
-    rows = [r for p in sorted(TRAIN_DIR.glob("*.jsonl")) for r in load_rows(p)]
+    rows = [r for p in sorted(TRAIN_DIR.parent.glob("train*/*.jsonl")) for r in load_rows(p)]
     return rows + eval_rows("dev")
 
 
 def concept_tokens(lexicon: Lexicon, text: str) -> str:
     """Concept tokens plus message shape (length bucket, question mark)."""
-    toks = [f"c_{c}" for c in lexicon.concepts(text)] or ["c_none"]
+    found = sorted(lexicon.concepts(text))
+    toks = [f"c_{c}" for c in found] or ["c_none"]
+    # Pairs carry the combinations that decide intent: a request plus a remedy, a complaint plus
+    # a status question, and so on.
+    toks += [f"p_{a}_{b}" for i, a in enumerate(found) for b in found[i + 1:] if PAIRS]
     n = len(text.split())
     toks.append("len_" + ("1" if n <= 1 else "2" if n <= 3 else "3" if n <= 8 else "4"))
     if "?" in text or "？" in text:
@@ -150,20 +155,21 @@ class TriageModel:
         return [(name, round(w, 3)) for name, w in contrib[:n] if w > 0]
 
 
-def _fingerprint(rows: Sequence[dict[str, Any]]) -> str:
+def _fingerprint() -> str:
+    """Hash of everything the model is built from (files, lexicon, versions), without parsing."""
     h = hashlib.sha256()
     h.update(f"{MODEL_VERSION}|{sklearn.__version__}|".encode())
-    h.update(LEXICON.read_bytes())
-    for r in rows:
-        h.update(json.dumps(r, sort_keys=True, ensure_ascii=False).encode())
+    for path in [LEXICON, *sorted(TRAIN_DIR.parent.glob("train*/*.jsonl")),
+                 *sorted(EVAL_DIR.glob("*.jsonl"))]:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 
 def load_or_train(cache_dir: Path | None) -> TriageModel:
-    """The fitted model from the cache, or trained now (a few seconds) and cached."""
-    rows = training_rows()
+    """The fitted model from the cache, or trained now (about 10 s) and cached."""
     lexicon = load_lexicon()
-    path = cache_dir / f"triage-{_fingerprint(rows)}.joblib" if cache_dir else None
+    path = cache_dir / f"triage-{_fingerprint()}.joblib" if cache_dir else None
     if path and path.exists():
         try:
             model: TriageModel = joblib.load(path)
@@ -171,7 +177,7 @@ def load_or_train(cache_dir: Path | None) -> TriageModel:
             return model
         except Exception as exc:  # a corrupt or foreign cache file: retrain, never crash
             log.warning("triage model cache %s unreadable (%s); retraining", path, exc)
-    model = TriageModel(lexicon).fit(rows)
+    model = TriageModel(lexicon).fit(training_rows())
     if path:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")

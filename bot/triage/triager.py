@@ -108,4 +108,4 @@ def decide_approval(intent: str, approval_prob: float) -> bool:
     return intent in REMEDY_INTENTS and approval_prob >= APPROVAL_THRESHOLD_REMEDY
 
 
-assert set(COMPLAINT_REASON) <= set(INTENTS) and REMEDY_INTENTS <= set(INTENTS)
+assert set(COMPLAINT_REASON) <= set(INTENTS) and set(INTENTS) >= REMEDY_INTENTS
