@@ -27,7 +27,8 @@ typecheck: install
 	$(BIN)/mypy bot guardrails evals
 
 bench: install
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/retrieval.py
+	$(BIN)/python benchmarks/triage.py
 
 eval: install
 	$(BIN)/shopbot ingest

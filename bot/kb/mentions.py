@@ -3,49 +3,59 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from bot.kb.loader import ShopKnowledge
 from bot.retrieval.lexical import fold
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_TOKEN = re.compile(r"[a-z0-9]+")
 _GENERIC = {"set", "case", "bag", "light", "mat", "oil", "pack", "kit", "stand", "cable", "bin", "bins"}
 
 
 @dataclass(frozen=True)
 class ProductMatcher:
-    """Phrase -> SKUs, longest phrase first; a phrase shared by several products names them all."""
+    """Token phrases (and Chinese substrings) -> SKUs; longer mentions win over shorter ones."""
 
-    phrases: tuple[tuple[str, tuple[str, ...]], ...]
+    phrases: dict[tuple[str, ...], tuple[str, ...]]
+    han: tuple[tuple[str, tuple[str, ...]], ...]
+    max_len: int
 
     @classmethod
     def from_knowledge(cls, kb: ShopKnowledge) -> ProductMatcher:
-        table: dict[str, set[str]] = {}
+        table: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        han: dict[str, set[str]] = defaultdict(set)
         for sku, p in kb.products.items():
             for term in [p.title, *p.local_titles.values(), *p.keywords, sku]:
                 key = fold(term).strip()
-                if len(key) < 3 and not _HAN.search(key):
+                if _HAN.search(key):
+                    han[key].add(sku)
                     continue
-                if key in _GENERIC:
+                toks = tuple(_TOKEN.findall(key))
+                if not toks or (len(toks) == 1 and (len(toks[0]) < 3 or toks[0] in _GENERIC)):
                     continue
-                table.setdefault(key, set()).add(sku)
-        ordered = sorted(table.items(), key=lambda kv: -len(kv[0]))
-        return cls(tuple((k, tuple(sorted(v))) for k, v in ordered))
+                table[toks].add(sku)
+        return cls({k: tuple(sorted(v)) for k, v in table.items()},
+                   tuple((k, tuple(sorted(v))) for k, v in sorted(han.items(), key=lambda kv: -len(kv[0]))),
+                   max((len(k) for k in table), default=1))
 
     def find(self, text: str, limit: int = 3) -> list[str]:
-        """SKUs mentioned in a text, most specific mention first."""
+        """SKUs mentioned in a text, most specific (longest) mention first."""
         folded = fold(text)
-        padded = " " + re.sub(r"[^\w\u3400-\u9fff]+", " ", folded) + " "
+        toks = _TOKEN.findall(folded)
+        spans: list[tuple[int, int, tuple[str, ...]]] = []
+        for n in range(min(self.max_len, len(toks)), 0, -1):
+            for i in range(len(toks) - n + 1):
+                skus = self.phrases.get(tuple(toks[i:i + n]))
+                if skus and not any(s <= i and i + n <= e for s, e, _ in spans):
+                    spans.append((i, i + n, skus))
         found: list[str] = []
-        for phrase, skus in self.phrases:
-            hit = phrase in folded if _HAN.search(phrase) else f" {phrase} " in padded
-            if hit:
-                for sku in skus:
-                    if sku not in found:
-                        found.append(sku)
-                # blank the phrase so a shorter, vaguer phrase inside it does not match too
-                padded = padded.replace(f" {phrase} ", " ")
-                folded = folded.replace(phrase, " ")
-            if len(found) >= limit:
-                break
+        for _, _, skus in spans:  # already longest first
+            found.extend(s for s in skus if s not in found)
+        if _HAN.search(folded):
+            for phrase, skus in self.han:
+                if phrase in folded:
+                    found.extend(s for s in skus if s not in found)
+                    folded = folded.replace(phrase, " ")
         return found[:limit]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -14,44 +15,46 @@ from bot.retrieval.lexical import fold
 
 LEXICON = Path(__file__).parent / "data" / "lexicon.yaml"
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def word_tokens(text: str) -> list[str]:
+    """Latin tokens of folded text (the same split is used for terms and messages)."""
+    return _TOKEN.findall(fold(text))
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Compiled matchers, one regex per concept for Latin text plus substrings for Chinese."""
+    """Phrase and prefix tables for Latin text (token n-gram lookups), substrings for Chinese."""
 
-    latin: dict[str, re.Pattern[str]]
-    han: dict[str, tuple[str, ...]]
-
-    def concepts(self, text: str) -> list[str]:
-        """Concepts present in a text, in a stable order (each at most once)."""
-        folded = fold(text)
-        found = [c for c, rx in self.latin.items() if rx.search(folded)]
-        for c, terms in self.han.items():
-            if c not in found and any(t in folded for t in terms):
-                found.append(c)
-        return found
+    phrases: dict[tuple[str, ...], tuple[str, ...]]  # token tuple -> concepts
+    prefixes: dict[str, tuple[tuple[str, str], ...]]  # first two letters -> (prefix, concept)
+    han: dict[str, tuple[str, ...]]  # concept -> Chinese terms
+    max_len: int
+    order: tuple[str, ...]
 
     def hits(self, text: str) -> dict[str, list[str]]:
-        """Which words triggered each concept (for --explain)."""
+        """Which words triggered each concept (also used for --explain)."""
+        toks = word_tokens(text)
+        found: dict[str, list[str]] = defaultdict(list)
+        for n in range(1, self.max_len + 1):
+            for i in range(len(toks) - n + 1):
+                gram = tuple(toks[i:i + n])
+                for c in self.phrases.get(gram, ()):
+                    found[c].append(" ".join(gram))
+        for tok in toks:
+            for prefix, c in self.prefixes.get(tok[:2], ()):
+                if tok.startswith(prefix) and tok not in found[c]:
+                    found[c].append(tok)
         folded = fold(text)
-        out: dict[str, list[str]] = {}
-        for c, rx in self.latin.items():
-            words = [m.group(0) for m in rx.finditer(folded)]
-            if words:
-                out[c] = words
-        for c, terms in self.han.items():
-            words = [t for t in terms if t in folded]
-            if words:
-                out.setdefault(c, []).extend(words)
-        return out
+        if _HAN.search(folded):
+            for c, terms in self.han.items():
+                found[c].extend(t for t in terms if t in folded)
+        return {c: found[c] for c in self.order if found.get(c)}
 
-
-def _pattern(term: str) -> str:
-    t = fold(term).strip()
-    if t.endswith("*"):
-        return r"(?<![a-z0-9])" + re.escape(t[:-1]) + r"[a-z]*"
-    return r"(?<![a-z0-9])" + re.escape(t) + r"(?![a-z0-9])"
+    def concepts(self, text: str) -> list[str]:
+        """Concepts present in a text, in the lexicon's order (each at most once)."""
+        return list(self.hits(text))
 
 
 @lru_cache(maxsize=4)
@@ -63,16 +66,25 @@ def load_lexicon(path: Path = LEXICON) -> Lexicon:
         raise KnowledgeError(f"{path}: {exc}") from exc
     if not isinstance(data, dict):
         raise KnowledgeError(f"{path}: expected concept -> language -> terms")
-    latin: dict[str, re.Pattern[str]] = {}
-    han: dict[str, tuple[str, ...]] = {}
+    phrases: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    prefixes: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    han: dict[str, list[str]] = defaultdict(list)
     for concept, langs in data.items():
         if not isinstance(langs, dict):
             raise KnowledgeError(f"{path}: concept {concept!r} must map languages to term lists")
-        terms = [str(t) for ts in langs.values() for t in (ts or [])]
-        lat = sorted({t for t in terms if not _HAN.search(t)}, key=len, reverse=True)
-        if lat:
-            latin[concept] = re.compile("|".join(_pattern(t) for t in lat))
-        hz = tuple(sorted({fold(t) for t in terms if _HAN.search(t)}, key=len, reverse=True))
-        if hz:
-            han[concept] = hz
-    return Lexicon(latin, han)
+        for term in (str(t) for ts in langs.values() for t in (ts or [])):
+            if _HAN.search(term):
+                han[concept].append(fold(term))
+                continue
+            toks = word_tokens(term.rstrip("*"))
+            if not toks:
+                continue
+            if term.endswith("*") and len(toks) == 1:
+                prefixes[toks[0][:2]].append((toks[0], concept))
+            elif concept not in phrases[tuple(toks)]:
+                phrases[tuple(toks)].append(concept)
+    return Lexicon(
+        phrases={k: tuple(v) for k, v in phrases.items()},
+        prefixes={k: tuple(v) for k, v in prefixes.items()},
+        han={k: tuple(sorted(set(v), key=len, reverse=True)) for k, v in han.items()},
+        max_len=max((len(k) for k in phrases), default=1), order=tuple(data))

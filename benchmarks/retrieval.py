@@ -1,6 +1,6 @@
 """Speed of the knowledge layer on this machine: ingest throughput and search latency.
 
-Run: `make bench` (or .venv/bin/python benchmarks/run.py). Writes benchmarks/results/retrieval.json
+Run: `make bench` (or .venv/bin/python benchmarks/retrieval.py). Writes benchmarks/results/retrieval.json
 and prints a Markdown table for the README. Uses a fresh temporary data dir.
 """
 
