@@ -96,8 +96,8 @@ def test_corrupt_model_cache_is_retrained(tmp_path: Path) -> None:
 
 
 def test_approval_rule_favours_recall() -> None:
-    assert decide_approval("refund_request", 0.25) is True
-    assert decide_approval("product_or_size_question", 0.25) is False
+    assert decide_approval("refund_request", 0.15) is True
+    assert decide_approval("product_or_size_question", 0.15) is False
     assert decide_approval("other", 0.9) is True
 
 

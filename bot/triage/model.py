@@ -26,9 +26,9 @@ from bot.config import REPO_ROOT
 from bot.errors import InvalidInputError
 from bot.retrieval.lexical import fold
 from bot.triage.lexicon import LEXICON, Lexicon, load_lexicon
-from evals.splits import split_of
+from evals.splits import stratified_group_splits
 
-MODEL_VERSION = "3"
+MODEL_VERSION = "4"
 TRAIN_DIR = Path(__file__).parent / "data" / "train"
 EVAL_DIR = REPO_ROOT / "evals" / "triage" / "data"
 CONCEPT_WEIGHT = 1.0
@@ -55,7 +55,8 @@ def load_rows(path: Path) -> list[dict[str, Any]]:
 def eval_rows(split: str) -> list[dict[str, Any]]:
     """The eval set's rows of one split ('dev', 'heldout' or 'all'), split by twin group."""
     rows = [r for p in sorted(EVAL_DIR.glob("*.jsonl")) for r in load_rows(p)]
-    return [r for r in rows if split == "all" or split_of(r.get("group") or r["id"]) == split]
+    splits = stratified_group_splits(rows)
+    return [r for r in rows if split == "all" or splits[r["id"]] == split]
 
 
 def training_rows() -> list[dict[str, Any]]:
@@ -103,7 +104,7 @@ class TriageModel:
                                         use_idf=False, norm=None, binary=True,
                                         preprocessor=_identity, dtype=np.float32)
         self.intent = LogisticRegression(C=30, max_iter=5000)
-        self.approval = LogisticRegression(C=10, max_iter=5000, class_weight="balanced")
+        self.approval = LogisticRegression(C=30, max_iter=5000, class_weight="balanced")
         self.reason = LogisticRegression(C=10, max_iter=5000)
         self.sentiment = LogisticRegression(C=10, max_iter=5000)
 
