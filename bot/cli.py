@@ -165,6 +165,38 @@ def triage(input_: Annotated[str, typer.Option("--input", help="JSONL file, or -
     raise typer.Exit(1 if bad else 0)
 
 
+@app.command()
+def draft(input_: Annotated[str, typer.Option("--input", help="JSONL file, or - for stdin.")],
+          output: Annotated[str, typer.Option("--output", help="JSONL file, or - for stdout.")]) -> None:
+    """Draft replies (CONTRACTS.md): triage fields plus reply, choices, approval, guardrails."""
+    from bot.batch import process, read_lines
+
+    services = _services()
+    try:
+        src = _open_in(input_)
+        dst = _open_out(output)
+    except OSError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(2) from exc
+    copilot = _run(lambda: services.copilot)
+
+    def handle(msgs: Any) -> list[dict[str, Any]]:
+        return [r.contract() for r in copilot.draft(list(msgs))]
+
+    def emit(row: dict[str, Any]) -> None:
+        dst.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    try:
+        ok, bad = process(read_lines(src), handle, emit)
+        dst.flush()
+    finally:
+        for stream in (src, dst):
+            if stream not in (sys.stdin.buffer, sys.stdout):
+                stream.close()
+    err.print(f"draft: {ok} ok, {bad} errors", highlight=False)
+    raise typer.Exit(1 if bad else 0)
+
+
 @kb_app.command("stats")
 def kb_stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """What is indexed: products, size charts, policies, chunks, per language."""

@@ -14,6 +14,7 @@ from bot.kb.loader import ShopKnowledge, load_knowledge
 from bot.kb.mentions import ProductMatcher
 
 if TYPE_CHECKING:  # heavy modules (Chroma, ONNX, SQLAlchemy, sklearn) load on first use only
+    from bot.pipeline import Copilot
     from bot.retrieval.embeddings import Embedder
     from bot.retrieval.index import IngestReport, KnowledgeIndex
     from bot.retrieval.search import HybridSearcher
@@ -75,6 +76,16 @@ class Services:
 
         return Triager.load(self.settings.data_dir / "models", self.products)
 
+    @cached_property
+    def copilot(self) -> Copilot:
+        from bot.pipeline import Copilot
+        from bot.store import repositories as repo
+
+        with self.db.session() as s:  # the demo orders are needed to plan order-aware replies
+            if repo.counts(session=s)["orders"] == 0:
+                repo.seed_demo_shop(session=s, kb=self.knowledge)
+        return Copilot(self.knowledge, self.triager, self.db)
+
     def ingest(self, path: Path | None = None,
                progress: Callable[[int, int], None] | None = None) -> IngestReport:
         """Index a knowledge folder into Chroma and seed its demo orders into the database."""
@@ -94,7 +105,7 @@ class Services:
                                knowledge_dir=str(root), embedder=self.embedder.name)
         if root == self.settings.knowledge_dir:
             self.__dict__["knowledge"] = kb
-        for stale in ("searcher", "products", "triager"):  # rebuilt from the new knowledge
+        for stale in ("searcher", "products", "triager", "copilot"):  # rebuilt from the new knowledge
             self.__dict__.pop(stale, None)
         log.info("ingest finished: %s", report.summary())
         return report

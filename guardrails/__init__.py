@@ -2,5 +2,6 @@
 
 from guardrails.base import Violation
 from guardrails.off_platform import check_off_platform
+from guardrails.report import GuardInput, GuardReport, run_guardrails
 
-__all__ = ["Violation", "check_off_platform"]
+__all__ = ["GuardInput", "GuardReport", "Violation", "check_off_platform", "run_guardrails"]

@@ -1,0 +1,345 @@
+"""Plan a reply: pick the situation, gather the facts that matter, the choices and the approval proposal."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from pydantic import BaseModel
+
+from bot.domain import Message, Triage
+from bot.kb.loader import ShopKnowledge
+from bot.kb.sizing import Measure, chart_as_text, convert, parse_body, recommend
+from bot.planning.context import Context
+from bot.planning.menus import MenuOption, Menus
+from bot.routing.authority import Authority
+
+STUCK_DAYS = 3  # no movement at a hub for 3 days: stuck (policy:shipping)
+LOST_DAYS = 7
+
+
+class Fact(BaseModel):
+    """A fact the reply may state, with where it comes from (cited in the draft)."""
+
+    key: str
+    text: str
+    source: str
+    section: str | None = None
+
+
+class ProposedOption(BaseModel):
+    id: str
+    action: str
+    amount: float | None
+    label: str
+    extras: list[tuple[str, float | None]] = []
+    policy_doc: str
+    policy_section: str
+
+
+class ApprovalProposal(BaseModel):
+    """What a supervisor is asked to approve; nothing here is promised to the buyer."""
+
+    required: bool
+    actions: list[str] = []
+    options: list[ProposedOption] = []
+    required_role: str | None = None
+    reason: str = ""
+
+
+class Plan(BaseModel):
+    situation: str  # script situation id (prompts/scripts/SCHEMA.md)
+    menu: str | None  # solution menu situation id (knowledge/rules/solution_menus.yaml)
+    language: str
+    empathy: bool
+    facts: list[Fact] = []
+    slots: dict[str, str] = {}
+    choices: list[str] = []
+    approval: ApprovalProposal
+    needs: list[str] = []
+
+
+# script situation -> (menu situation, choice ids offered); sellers edit wording in prompts/scripts.
+TABLE: dict[str, tuple[str | None, list[str]]] = {
+    "in_transit_on_time": (None, ["wait_new_date", "talk_agent"]),
+    "shipping_delay": ("shipping_delay", ["wait_new_date", "reship", "refund_coupon"]),
+    "stuck_parcel": ("stuck_parcel", ["wait_new_date", "reship"]),
+    "lost_parcel": ("lost_parcel", ["reship", "refund_coupon"]),
+    "delivered_not_found": (None, ["track", "talk_agent"]),
+    "awaiting_shipment": (None, ["wait_new_date", "cancel"]),
+    "delivery_exception": (None, ["update_address", "talk_agent"]),
+    "order_unknown": (None, ["order_pick", "order_number"]),
+    "quality_defect": ("quality_defect", ["photo", "replacement", "refund"]),
+    "troubleshoot": ("quality_defect", ["replacement", "refund"]),
+    "size_colour_mismatch": ("size_colour_mismatch", ["exchange_gift", "return_refund", "size_chart"]),
+    "wrong_item": ("wrong_item", ["photo", "replacement", "refund"]),
+    "not_as_described": ("wrong_item", ["photo", "exchange", "return_refund"]),
+    "buyer_misunderstanding": ("buyer_misunderstanding", ["size_chart", "talk_agent"]),
+    "refund_delay": ("lost_parcel", ["reship", "refund_coupon"]),
+    "refund_defect": ("quality_defect", ["photo", "replacement", "refund"]),
+    "refund_changed_mind": ("changed_mind", ["return_refund", "exchange"]),
+    "refund_status": (None, ["track", "talk_agent"]),
+    "return_howto": ("changed_mind", ["return_refund", "exchange"]),
+    "return_not_allowed": ("changed_mind", ["product_question", "talk_agent"]),
+    "exchange": ("size_colour_mismatch", ["exchange_gift", "size_chart"]),
+    "cancel_before_ship": ("changed_mind", ["cancel", "keep_order"]),
+    "cancel_after_ship": ("changed_mind", ["return_refund", "keep_order"]),
+    "address_change": (None, ["update_address", "keep_order"]),
+    "address_change_shipped": (None, ["track", "return_issue"]),
+    "compensation_request": ("shipping_delay", ["refund_coupon", "reship"]),
+    "size_advice": (None, ["size_chart", "talk_agent"]),
+    "product_fact": (None, ["product_question", "talk_agent"]),
+    "unit_explain": ("buyer_misunderstanding", ["size_chart", "talk_agent"]),
+    "coupon_info": (None, ["coupon_question", "product_question"]),
+    "policy_info": (None, ["return_issue", "product_question"]),
+    "greeting": (None, ["track", "return_issue", "product_question"]),
+    "injection": (None, ["track", "return_issue", "product_question"]),
+    "other": (None, ["track", "return_issue", "product_question"]),
+}
+# choice id -> menu option ids it stands for (the first one present in the menu is used)
+CHOICE_OPTIONS = {
+    "reship": ["reship", "send_correct_item"], "refund_coupon": ["refund_plus_coupon"],
+    "replacement": ["replacement", "send_correct_item", "reship"], "refund": ["refund"],
+    "exchange_gift": ["exchange_with_gift"], "return_refund": ["return_for_refund"],
+    "exchange": ["exchange", "exchange_with_gift"], "cancel": ["cancel_before_shipping"],
+    "keep_partial": ["partial_refund_keep_item"],
+}
+COMPLAINTS = {"shipping_delay", "stuck_parcel", "lost_parcel", "delivered_not_found", "delivery_exception",
+              "quality_defect", "troubleshoot", "size_colour_mismatch", "wrong_item", "not_as_described",
+              "refund_delay", "refund_defect", "compensation_request"}
+_UNITS_Q = re.compile(r"\b(?:cm|inch|inches|in|pulgadas|inci)\b|厘米|英寸|公分", re.I)
+_WRONG_ITEM = re.compile(r"wrong item|wrong product|not what i ordered|sent me (?:a|the) wrong|equivocad|otro producto|"
+                         r"salah kirim|barang salah|发错|寄错|不是我买的", re.I)
+
+
+def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, concepts: list[str]) -> str:
+    """The script situation for this message and what we know."""
+    order = ctx.order
+    if "meta" in concepts and t.intent in ("other", "coupon_or_price"):
+        return "injection"
+    if t.intent == "where_is_my_order" or (t.intent == "refund_request" and t.reason == "shipping_delay_or_lost"):
+        if order is None:
+            return "order_unknown"
+        base = _shipping_state(ctx)
+        if t.intent == "refund_request":
+            return "refund_delay" if base in {"lost_parcel", "stuck_parcel", "shipping_delay"} else base
+        return base
+    if t.intent == "damaged_or_defective" or (t.intent in ("refund_request", "exchange_request")
+                                             and t.reason == "damaged_or_defective"):
+        if t.intent == "damaged_or_defective" and ctx.sku and _troubleshooting(kb, ctx.sku):
+            return "troubleshoot"
+        return "refund_defect" if t.intent == "refund_request" else "quality_defect"
+    if t.intent == "wrong_size_or_colour":
+        return "size_colour_mismatch"
+    if t.intent == "item_not_as_described":
+        return "wrong_item" if _WRONG_ITEM.search(msg.text) else "not_as_described"
+    if t.intent == "refund_request":
+        if not t.needs_human_approval:
+            return "refund_status"
+        if "compensation" in concepts:
+            return "compensation_request"
+        return "refund_changed_mind" if t.reason in ("changed_mind", None) else "refund_defect"
+    if t.intent == "return_request":
+        if not t.needs_human_approval:
+            return "policy_info"
+        if ctx.sku and kb.categories.get(ctx.sku) == "snacks":
+            return "return_not_allowed"
+        return "return_howto"
+    if t.intent == "exchange_request":
+        return "exchange"
+    if t.intent == "cancel_order":
+        return "cancel_after_ship" if order and order.shipped else "cancel_before_ship"
+    if t.intent == "order_change":
+        return "address_change_shipped" if order and order.shipped else "address_change"
+    if t.intent == "product_or_size_question":
+        if parse_body(msg.text) and ctx.sku and kb.chart_for(ctx.sku):
+            return "size_advice"
+        if _UNITS_Q.search(msg.text) and ctx.sku:
+            return "unit_explain"
+        return "product_fact"
+    if t.intent == "coupon_or_price":
+        return "coupon_info"
+    if "greeting" in concepts or len(msg.text.split()) <= 3:
+        return "greeting"
+    return "other"
+
+
+def _shipping_state(ctx: Context) -> str:
+    order, now = ctx.order, ctx.now
+    assert order is not None
+    if order.status == "awaiting_shipment":
+        return "awaiting_shipment"
+    last = order.last_event
+    if last and last.status == "exception":
+        return "delivery_exception"
+    if order.status == "delivered":
+        return "delivered_not_found"
+    idle = order.days_since_last_scan(now) or 0
+    if idle >= LOST_DAYS:
+        return "lost_parcel"
+    if idle >= STUCK_DAYS and last and last.status in ("at_hub", "in_transit"):
+        return "stuck_parcel"
+    if order.is_late(now):
+        return "shipping_delay"
+    return "in_transit_on_time"
+
+
+def _troubleshooting(kb: ShopKnowledge, sku: str) -> str | None:
+    product = kb.products.get(sku)
+    if product is None or kb.categories.get(sku) != "electronics":
+        return None
+    for f in product.faq:
+        if re.search(r"clean|reset|re-?pair|restart|mesh|contacts|cable|hold", f.a, re.I):
+            return f"{f.a}"
+    return None
+
+
+def _fmt_date(d: object) -> str:
+    return d.strftime("%Y-%m-%d") if hasattr(d, "strftime") else str(d)
+
+
+def gather(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge,
+           situation: str) -> tuple[list[Fact], dict[str, str]]:
+    """Facts (with sources) and the slot values the scripts may use."""
+    facts: list[Fact] = []
+    slots: dict[str, str] = {}
+    order = ctx.order
+    if order:
+        slots["order_ref"] = order.order_id
+        if order.carrier:
+            slots["carrier"] = order.carrier
+        if order.tracking_number:
+            slots["tracking_number"] = order.tracking_number
+        last = order.last_event
+        if last:
+            slots["last_scan_location"] = last.location
+            slots["last_scan_days"] = str(int((ctx.now - last.at).total_seconds() // 86400))
+            facts.append(Fact(key="tracking", source=f"order:{order.order_id}", section="tracking",
+                              text=f"Last tracking event {_fmt_date(last.at)}: {last.description} ({last.location})."))
+        if order.promised_delivery_at:
+            slots["promised_date"] = _fmt_date(order.promised_delivery_at)
+            facts.append(Fact(key="promised", source=f"order:{order.order_id}", section="promised delivery",
+                              text=f"Promised delivery date: {slots['promised_date']}."))
+            eta = (order.promised_delivery_at - ctx.now).days
+            if eta > 0:
+                slots["eta_days"] = str(eta)
+        facts.append(Fact(key="status", source=f"order:{order.order_id}", section="status",
+                          text=f"Order status: {order.status}; total ${order.total:.2f}."))
+    if ctx.recent_orders:
+        def title(sku: str) -> str:
+            return kb.products[sku].title if sku in kb.products else sku
+
+        slots["recent_orders"] = "; ".join(
+            f"{o.order_id} ({', '.join(title(i['sku']) for i in o.items)})" for o in ctx.recent_orders[:3])
+    sku = ctx.sku
+    product = kb.products.get(sku) if sku else None
+    if product:
+        slots["product"] = product.title
+    if situation == "troubleshoot" and sku:
+        tip = _troubleshooting(kb, sku)
+        if tip:
+            slots["fact"] = tip
+            facts.append(Fact(key="troubleshoot", text=tip, source=kb.product_sources[sku], section="FAQ"))
+    if situation == "size_advice" and sku:
+        chart = kb.chart_for(sku)
+        measures = parse_body(msg.text)
+        if chart and measures:
+            advice = recommend(chart, measures)
+            if advice.size:
+                slots["size"] = advice.size
+                slots["size_basis"] = " / ".join(_measure_text(m) for m in measures.values())
+                facts.append(Fact(key="size", text=f"{chart.title}: {advice.size} ({advice.note}).",
+                                  source=kb.chart_sources[chart.id], section="Size chart"))
+    if situation == "unit_explain" and product and product.dimensions:
+        parts = []
+        for d in product.dimensions[:2]:
+            if d.unit in ("cm", "mm"):
+                inch = float(convert(d.value, d.unit, "in"))
+                parts.append(f"{d.name}: {d.value:g} {d.unit} ({inch:.1f} in)")
+            else:
+                parts.append(f"{d.name}: {d.value:g} {d.unit}")
+        slots["value"] = "; ".join(parts)
+        facts.append(Fact(key="dimensions", text=slots["value"], source=kb.product_sources[product.sku],
+                          section="Materials and dimensions"))
+    return facts, slots
+
+
+def _measure_text(m: Measure) -> str:
+    if m.unit == "cm":
+        return f"{float(m.value):.0f} cm"
+    if m.unit == "kg":
+        return f"{float(m.value):.0f} kg"
+    return f"{float(m.value):g} {m.unit}"
+
+
+def propose(t: Triage, ctx: Context, menus: Menus, authority: Authority, menu_id: str | None,
+            choices: list[str], situation: str) -> ApprovalProposal:
+    """Approval request for the money- or goods-moving choices we offer (or the buyer asked for)."""
+    menu = menus.get(menu_id) if menu_id else None
+    options: list[ProposedOption] = []
+    if menu:
+        by_id = {o.id: o for o in menu.options}
+        for choice in choices:
+            opt = next((by_id[i] for i in CHOICE_OPTIONS.get(choice, []) if i in by_id), None)
+            if opt and opt.requires_approval:
+                options.append(_proposed(opt, ctx))
+    required = bool(options) or t.needs_human_approval
+    if not required:
+        return ApprovalProposal(required=False)
+    actions: list[str] = []
+    pairs: list[tuple[str, float | None]] = []
+    for o in options:
+        for action, _ in [(o.action, o.amount), *o.extras]:
+            if action not in actions:
+                actions.append(action)
+        pairs.extend([(o.action, o.amount), *o.extras])
+    if not actions:  # the buyer asked for a remedy the menu does not cover: route it anyway
+        fallback = {"refund_request": "refund", "return_request": "return", "exchange_request": "exchange",
+                    "cancel_order": "refund", "order_change": "partial_refund", "coupon_or_price": "coupon"}
+        action = fallback.get(t.intent, "refund")
+        actions, pairs = [action], [(action, ctx.order.total if ctx.order else None)]
+    # Options are alternatives: the buyer takes one, so the most demanding decides the role.
+    role = max((authority.required_role([(o.action, o.amount), *o.extras]) for o in options),
+               key=authority.role_order.index, default=authority.required_role(pairs))
+    reason = f"{situation}: buyer intent {t.intent}" + (f" ({t.reason})" if t.reason else "")
+    return ApprovalProposal(required=True, actions=actions, options=options, required_role=role, reason=reason)
+
+
+def _proposed(opt: MenuOption, ctx: Context) -> ProposedOption:
+    amount = opt.amount
+    if amount is None and ctx.order is not None and opt.amount_basis in ("order_total", "item_value"):
+        amount = ctx.order.total
+    return ProposedOption(id=opt.id, action=opt.action, amount=amount, label=opt.label,
+                          extras=[(e.action, e.amount) for e in opt.with_],
+                          policy_doc=opt.policy.doc_key, policy_section=opt.policy.section)
+
+
+def make_plan(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, menus: Menus, authority: Authority,
+              concepts: list[str]) -> Plan:
+    """The whole plan for one message."""
+    situation = choose_situation(msg, t, ctx, kb, concepts)
+    menu_id, choices = TABLE[situation]
+    choices = list(choices)
+    if situation == "order_unknown" and not ctx.recent_orders:
+        choices = ["order_number", "track"]
+    if ctx.buyer and ctx.buyer.vip and "reship" in choices:
+        choices.remove("reship")
+        choices.insert(0, "reship")  # VIP green channel: reship first
+    facts, slots = gather(msg, t, ctx, kb, situation)
+    approval = propose(t, ctx, menus, authority, menu_id, choices, situation)
+    for opt in approval.options:
+        doc = next((p for p in kb.policies if p.meta.doc_key == opt.policy_doc and p.meta.lang == "en"), None)
+        if doc and not any(f.source == doc.source and f.section == opt.policy_section for f in facts):
+            facts.append(Fact(key=f"policy:{opt.id}", text=opt.label, source=doc.source, section=opt.policy_section))
+    needs = []
+    if situation == "order_unknown":
+        needs.append("order")
+    if situation in ("quality_defect", "wrong_item", "not_as_described", "refund_defect"):
+        needs.append("photo")
+    language = t.language if t.language in ("en", "es", "id", "zh") else "en"
+    return Plan(situation=situation, menu=menu_id, language=language,
+                empathy=situation in COMPLAINTS or t.sentiment in ("angry", "negative"),
+                facts=facts, slots=slots, choices=choices, approval=approval, needs=needs)
+
+
+__all__ = ["Plan", "Fact", "ApprovalProposal", "make_plan", "TABLE", "chart_as_text", "timedelta"]
