@@ -264,6 +264,25 @@ def eval_triage(split: Annotated[str, typer.Option(help="heldout | dev | all")] 
         raise typer.Exit(1)
 
 
+@eval_app.command("replies")
+def eval_replies(split: Annotated[str, typer.Option(help="heldout | dev | all")] = "heldout",
+                 as_json: Annotated[bool, typer.Option("--json")] = False,
+                 gate: Annotated[bool, typer.Option(help="Exit 1 unless hard rules hold at 100%.")] = False,
+                 ) -> None:
+    """Reply quality: choices, empathy, facts, language, length; hard rules and approvals."""
+    from evals.replies_eval import render, run_replies_eval
+
+    services = _services()
+    report = _run(lambda: run_replies_eval(services.copilot, split=split))
+    if as_json:
+        out.print_json(json.dumps(report))
+    else:
+        out.print(render(report), highlight=False)
+    if gate and not report["hard_rules_100"]:
+        err.print("[red]eval gate failed:[/red] a hard rule is below 100%")
+        raise typer.Exit(1)
+
+
 @eval_app.command("retrieval")
 def eval_retrieval(split: Annotated[str, typer.Option(help="heldout | dev | all")] = "heldout",
                    k: Annotated[int, typer.Option("-k")] = 3,

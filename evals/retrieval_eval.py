@@ -11,9 +11,11 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.errors import InvalidInputError
 from bot.retrieval.search import HybridSearcher
-from evals.splits import split_of
 
-DATASET = Path(__file__).parent / "retrieval" / "questions.jsonl"
+DEV = Path(__file__).parent / "retrieval" / "questions.jsonl"
+HELDOUT = Path(__file__).parent / "retrieval" / "heldout.jsonl"
+# questions.jsonl (140) was used for tuning, including a 30% slice that once served as held-out and
+# whose misses were seen; heldout.jsonl (160) was written later, independently, and is never tuned on.
 
 
 class Question(BaseModel):
@@ -28,7 +30,7 @@ class Question(BaseModel):
     note: str | None = None
 
 
-def load_questions(path: Path = DATASET) -> list[Question]:
+def load_questions(path: Path = DEV) -> list[Question]:
     """Read the eval set; a malformed line is an error naming the line."""
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -41,12 +43,12 @@ def load_questions(path: Path = DATASET) -> list[Question]:
     return out
 
 
-def run_retrieval_eval(searcher: HybridSearcher, split: str = "heldout", k: int = 3,
-                       path: Path = DATASET) -> dict[str, Any]:
+def run_retrieval_eval(searcher: HybridSearcher, split: str = "heldout", k: int = 3) -> dict[str, Any]:
     """Recall@k overall and per language, with the misses listed."""
     if split not in {"heldout", "dev", "all"}:
         raise InvalidInputError("split must be heldout, dev or all")
-    questions = [q for q in load_questions(path) if split == "all" or split_of(q.id) == split]
+    questions = ([] if split == "heldout" else load_questions(DEV)) + (
+        [] if split == "dev" else load_questions(HELDOUT))
     hits: dict[str, list[int]] = defaultdict(list)
     misses = []
     for q in questions:

@@ -16,9 +16,12 @@ from bot.kb.mentions import ProductMatcher
 from bot.retrieval.index import KnowledgeIndex
 from bot.retrieval.lexical import Glossary, fold, tokenize
 from bot.triage.language import detect_language
+from bot.triage.lexicon import load_lexicon
 
 DocType = Literal["policy", "product", "size_chart", "doc"]
 RRF_K = 60
+_POLICY_CONCEPTS = {"refund", "return", "exchange", "cancel", "policy_question", "address", "compensation",
+                    "coupon", "status"}
 # A body or foot measurement (a number with a unit) in the query: a size chart is the likely
 # answer. Bare size words ("talla M", "tukar size") are not enough: exchange questions use them too.
 _SIZING = re.compile(
@@ -69,6 +72,7 @@ class HybridSearcher:
     diversity = 0.6
 
     mention_boost = 1.3
+    policy_boost = 1.3
 
     def __init__(self, index: KnowledgeIndex, glossary: Glossary, max_query_chars: int = 2000,
                  products: ProductMatcher | None = None) -> None:
@@ -178,6 +182,9 @@ class HybridSearcher:
 
         sizing = bool(_SIZING.search(fold(query)))
         mentioned = set(self.products.find(query)) if self.products and not sku else set()
+        # Remedy and policy wording ("can I swap it", "who pays", "gimana caranya") asks about a rule,
+        # even when a product is named: policies get a boost.
+        policy_talk = bool(_POLICY_CONCEPTS & set(load_lexicon().concepts(query)))
         by_id = {cid: i for i, cid in enumerate(lex.ids)}
         # Translations of one policy section are one candidate: it keeps the best score of any
         # translation and is shown in the buyer's language when that version exists.
@@ -191,6 +198,8 @@ class HybridSearcher:
                 score *= self.sku_boost  # the order's own product is the likely subject
             if sizing and meta["doc_type"] == "size_chart":
                 score *= self.sizing_boost  # body measurements in the query: the chart answers
+            if policy_talk and meta["doc_type"] == "policy":
+                score *= self.policy_boost
             if mentioned and (meta["sku"] in mentioned or any(
                     f"|{m}|" in str(meta["skus"]) for m in mentioned)):
                 score *= self.mention_boost  # the buyer named this product
