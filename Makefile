@@ -12,12 +12,16 @@ $(BIN)/shopbot: pyproject.toml requirements.lock
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	touch $@
 
+$(VENV)/.llm-installed: $(BIN)/shopbot
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[dev,llm]'
+	touch $@
+
 install: $(BIN)/shopbot
 
 run: install
 	$(BIN)/shopbot serve
 
-test: install
+test: install $(VENV)/.llm-installed
 	$(BIN)/ruff check bot guardrails evals benchmarks tests
 	$(BIN)/pytest -q
 	$(BIN)/shopbot ingest

@@ -124,13 +124,19 @@ class Copilot:
         seed = msg.id + msg.text[:64]
         fallback = None
         try:
-            draft = self.writer.write(plan, seed)
+            if getattr(self.writer, "name", "builtin") != "builtin":
+                draft = self.writer.write(plan, seed, buyer_message=msg.text)  # type: ignore[call-arg]
+            else:
+                draft = self.writer.write(plan, seed)
         except Exception as exc:  # engine failure: fall back to the builtin engine, say so
-            fallback = f"{getattr(self.writer, 'name', 'engine')} failed: {type(exc).__name__}"
+            fallback = f"engine failed ({type(exc).__name__}): {str(exc)[:160]}"
             draft = self.safe_writer.write(plan, seed)
         report = run_guardrails(draft.text, self._guard_input(plan, draft, ctx))
-        if not report.passed:
-            fallback = (fallback + "; " if fallback else "") + "guardrails: " + ", ".join(v.code for v in report.hard)
+        # An LLM draft must be clean (soft rules too: empathy, choices); the builtin one must pass hard rules.
+        strict = draft.engine != "builtin"
+        if not report.passed or (strict and report.violations):
+            codes = ", ".join(v.code for v in (report.violations if strict else report.hard))
+            fallback = (fallback + "; " if fallback else "") + f"{draft.engine} draft failed guardrails: {codes}"
             draft = self.safe_writer.write(plan, seed)
             report = run_guardrails(draft.text, self._guard_input(plan, draft, ctx))
             if not report.passed:

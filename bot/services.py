@@ -84,7 +84,12 @@ class Services:
         with self.db.session() as s:  # the demo orders are needed to plan order-aware replies
             if repo.counts(session=s)["orders"] == 0:
                 repo.seed_demo_shop(session=s, kb=self.knowledge)
-        return Copilot(self.knowledge, self.triager, self.db)
+        writer = None
+        if self.settings.llm_base_url:
+            from bot.writing.llm import LLMWriter
+
+            writer = LLMWriter(self.settings)
+        return Copilot(self.knowledge, self.triager, self.db, writer=writer)  # type: ignore[arg-type]
 
     def ingest(self, path: Path | None = None,
                progress: Callable[[int, int], None] | None = None) -> IngestReport:
