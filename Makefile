@@ -33,6 +33,7 @@ typecheck: install
 bench: install
 	$(BIN)/python benchmarks/retrieval.py
 	$(BIN)/python benchmarks/triage.py
+	$(BIN)/python benchmarks/drafting.py
 
 eval: install
 	$(BIN)/shopbot ingest

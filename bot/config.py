@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(default=220, ge=32, le=2000)
     chunk_overlap_tokens: int = Field(default=30, ge=0, le=500)
     max_query_chars: int = Field(default=2000, ge=16)
+    model_dir: Path | None = Field(default=None, description="Trained-model cache; default <data dir>/models.")
 
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
@@ -65,6 +66,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'shopbot.db').resolve()}"
+
+    @property
+    def resolved_model_dir(self) -> Path:
+        """Where the trained triage model is cached."""
+        return self.model_dir or self.data_dir / "models"
 
     @property
     def resolved_chroma_path(self) -> Path:

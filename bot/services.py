@@ -74,7 +74,7 @@ class Services:
     def triager(self) -> Triager:
         from bot.triage.triager import Triager
 
-        return Triager.load(self.settings.data_dir / "models", self.products)
+        return Triager.load(self.settings.resolved_model_dir, self.products)
 
     @cached_property
     def copilot(self) -> Copilot:

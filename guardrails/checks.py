@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from guardrails.base import Violation
 from guardrails.off_platform import check_off_platform
 
-_REVIEW = re.compile(r"review|reseña|resena|valoraci|ulasan|bintang\s*5|rating|評價|评价|好评|五星|5\s*stars?", re.I)
+_REVIEW = re.compile(r"(?:leave|write|give|post|positive|good|great|nice|5[- ]star|five[- ]star)\s+(?:us\s+)?(?:a\s+)?"
+                     r"(?:\w+\s+)?review|\brating\b|\bstars?\b|reseña|resena|valoraci|ulasan|bintang|評價|评价|好评|五星", re.I)
 _REWARD = re.compile(r"coupon|cup[oó]n|voucher|discount|descuento|diskon|gift|regalo|hadiah|free|gratis|refund|"
                      r"reembolso|cashback|返现|优惠|礼物|红包|退款|免费", re.I)
 _PROMISE = re.compile(
@@ -31,10 +32,12 @@ _REFUSAL = re.compile(r"\b(?:we (?:don't|do not|cannot|can't) (?:accept|offer|do
                       r"gak bisa|不(?:能|可以|接受|支持)|无法", re.I)
 _ALTERNATIVE = re.compile(r"\b(?:but|however|instead|what we can|we can|could|option|pero|sin embargo|en cambio|podemos|"
                           r"tapi|namun|sebagai gantinya|kami bisa|bisa|不过|但是|可以|我们能)\b|不过|但是|可以", re.I)
-_EMPATHY = re.compile(r"sorry|apolog|understand|frustrat|must be|that's not the experience|hear that|"
-                      r"lo siento|lo sentimos|lamento|lamentamos|entiendo|comprendo|disculpa|"
-                      r"maaf|mohon maaf|kami paham|kami mengerti|pasti (?:kesal|kecewa)|"
-                      r"抱歉|不好意思|理解|让您久等|辛苦|难过|着急", re.I)
+_EMPATHY = re.compile(r"sorry|apolog|understand|frustrat|must be|that's not the experience|hear that|worr|annoy|"
+                      r"letdown|let down|disappoint|know how|i.d feel|i would feel|upsetting|stressful|confus|surpris|"
+                      r"lo siento|lo sentimos|lamento|lamentamos|entiendo|comprendo|disculpa|qu[eé] pena|qu[eé] mal|"
+                      r"frustrante|molest|preocup|me imagino|"
+                      r"maaf|paham|mengerti|kesal|kecewa|gelisah|khawatir|sedih|tidak nyaman|repot|sabar|"
+                      r"抱歉|不好意思|理解|久等|辛苦|难过|着急|担心|心急|难受|失望|糟心", re.I)
 _OR = re.compile(r"\bor\b|\bo\b|\batau\b|还是|或者|或|[•\-]\s|\n\d\.|\(\w\)|\d\)", re.I)
 _LEAK = re.compile(r"system prompt|internal note|notes? for agents|authority matrix|approval matrix|as an ai\b|"
                    r"language model|\[inst\]|<<sys>>|<\|im_start\|>|\{[a-z_]+\}|lifetime[_ ]spend|buyer_id|"

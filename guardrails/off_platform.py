@@ -15,6 +15,7 @@ _APPS = re.compile(
     r"|微信|加我|私聊|电话联系|打我电话",
     re.I)
 # Long digit runs that are order or tracking numbers are facts, not contact details.
+_DATE_LIKE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _ORDER_LIKE = re.compile(r"^\d{12,22}$|^[A-Z]{2}\d{9}[A-Z]{2}$")
 
 
@@ -31,7 +32,7 @@ def check_off_platform(text: str) -> list[Violation]:
                                message="draft contains a link or web address", span=m.group()))
     for m in _PHONE.finditer(text):
         digits = re.sub(r"\D", "", m.group())
-        if _ORDER_LIKE.match(digits) or _ORDER_LIKE.match(m.group().strip()):
+        if _ORDER_LIKE.match(digits) or _ORDER_LIKE.match(m.group().strip()) or _DATE_LIKE.search(m.group()):
             continue
         found.append(Violation(code="off_platform.phone", severity="hard",
                                message="draft contains a phone number", span=m.group()))

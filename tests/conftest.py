@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,9 @@ from bot.services import Services
 
 KNOWLEDGE = REPO_ROOT / "knowledge"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# One trained triage model for the whole run (training is deterministic; tests that exercise the
+# cache itself use their own directories).
+os.environ.setdefault("SHOPBOT_MODEL_DIR", str(Path(tempfile.gettempdir()) / f"shopbot-test-models-{os.getpid()}"))
 
 
 @pytest.fixture(scope="session")

@@ -73,7 +73,7 @@ TABLE: dict[str, tuple[str | None, list[str]]] = {
     "troubleshoot": ("quality_defect", ["replacement", "refund"]),
     "size_colour_mismatch": ("size_colour_mismatch", ["exchange_gift", "return_refund", "size_chart"]),
     "wrong_item": ("wrong_item", ["photo", "replacement", "refund"]),
-    "not_as_described": ("wrong_item", ["photo", "exchange", "return_refund"]),
+    "not_as_described": ("wrong_item", ["photo", "replacement", "refund"]),
     "buyer_misunderstanding": ("buyer_misunderstanding", ["size_chart", "talk_agent"]),
     "refund_delay": ("lost_parcel", ["reship", "refund_coupon"]),
     "refund_defect": ("quality_defect", ["photo", "replacement", "refund"]),
@@ -107,7 +107,8 @@ CHOICE_OPTIONS = {
 COMPLAINTS = {"shipping_delay", "stuck_parcel", "lost_parcel", "delivered_not_found", "delivery_exception",
               "quality_defect", "troubleshoot", "size_colour_mismatch", "wrong_item", "not_as_described",
               "refund_delay", "refund_defect", "compensation_request"}
-_UNITS_Q = re.compile(r"\b(?:cm|inch|inches|in|pulgadas|inci)\b|厘米|英寸|公分", re.I)
+_UNITS_Q = re.compile(r"\d\s*(?:cm|in|inch|inches|pulgadas|inci)\b|\b(?:cm|inch|inches|pulgadas|inci|centimet\w*)\b|"
+                      r"厘米|英寸|公分", re.I)
 _WRONG_ITEM = re.compile(r"wrong item|wrong product|not what i ordered|sent me (?:a|the) wrong|equivocad|otro producto|"
                          r"salah kirim|barang salah|发错|寄错|不是我买的", re.I)
 
@@ -117,6 +118,9 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
     order = ctx.order
     if "meta" in concepts and t.intent in ("other", "coupon_or_price"):
         return "injection"
+    if (order is not None and t.intent in ("product_or_size_question", "other")
+            and {"shipping", "delay"} <= set(concepts)):
+        t = t.model_copy(update={"intent": "where_is_my_order"})  # a known order plus delay talk
     if t.intent == "where_is_my_order" or (t.intent == "refund_request" and t.reason == "shipping_delay_or_lost"):
         if order is None:
             return "order_unknown"
@@ -129,6 +133,9 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
         if t.intent == "damaged_or_defective" and ctx.sku and _troubleshooting(kb, ctx.sku):
             return "troubleshoot"
         return "refund_defect" if t.intent == "refund_request" else "quality_defect"
+    if (t.intent in ("wrong_size_or_colour", "item_not_as_described") and _UNITS_Q.search(msg.text)
+            and ctx.sku and kb.products.get(ctx.sku) and kb.products[ctx.sku].dimensions):
+        return "buyer_misunderstanding"  # e.g. 180 cm read as 180 inches: explain, no compensation
     if t.intent == "wrong_size_or_colour":
         return "size_colour_mismatch"
     if t.intent == "item_not_as_described":
@@ -194,6 +201,16 @@ def _troubleshooting(kb: ShopKnowledge, sku: str) -> str | None:
     return None
 
 
+def _first_sentences(text: str, limit: int) -> str:
+    """Whole sentences up to about `limit` characters (chat length)."""
+    out = ""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if out and len(out) + len(sentence) > limit:
+            break
+        out = f"{out} {sentence}".strip()
+    return out
+
+
 def _fmt_date(d: object) -> str:
     return d.strftime("%Y-%m-%d") if hasattr(d, "strftime") else str(d)
 
@@ -238,6 +255,7 @@ def gather(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge,
     if situation == "troubleshoot" and sku:
         tip = _troubleshooting(kb, sku)
         if tip:
+            tip = _first_sentences(tip, 260)
             slots["fact"] = tip
             facts.append(Fact(key="troubleshoot", text=tip, source=kb.product_sources[sku], section="FAQ"))
     if situation == "size_advice" and sku:
@@ -250,7 +268,7 @@ def gather(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge,
                 slots["size_basis"] = " / ".join(_measure_text(m) for m in measures.values())
                 facts.append(Fact(key="size", text=f"{chart.title}: {advice.size} ({advice.note}).",
                                   source=kb.chart_sources[chart.id], section="Size chart"))
-    if situation == "unit_explain" and product and product.dimensions:
+    if situation in ("unit_explain", "buyer_misunderstanding") and product and product.dimensions:
         parts = []
         for d in product.dimensions[:2]:
             if d.unit in ("cm", "mm"):
@@ -259,6 +277,7 @@ def gather(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge,
             else:
                 parts.append(f"{d.name}: {d.value:g} {d.unit}")
         slots["value"] = "; ".join(parts)
+        slots["fact"] = slots["value"] + "."
         facts.append(Fact(key="dimensions", text=slots["value"], source=kb.product_sources[product.sku],
                           section="Materials and dimensions"))
     return facts, slots
