@@ -26,6 +26,8 @@ test: install $(VENV)/.llm-installed
 	$(BIN)/pytest -q
 	$(BIN)/shopbot ingest
 	$(BIN)/shopbot eval retrieval --min-recall 0.85 --min-lang-recall 0.80
+	$(BIN)/shopbot eval triage --min-macro-f1 0.85 --min-approval-recall 0.92 > /dev/null
+	$(BIN)/shopbot eval replies --split all --gate > /dev/null
 
 typecheck: install
 	$(BIN)/mypy bot guardrails evals
@@ -38,6 +40,8 @@ bench: install
 eval: install
 	$(BIN)/shopbot ingest
 	$(BIN)/shopbot eval retrieval
+	$(BIN)/shopbot eval triage
+	$(BIN)/shopbot eval replies
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock

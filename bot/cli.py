@@ -267,7 +267,9 @@ def eval_triage(split: Annotated[str, typer.Option(help="heldout | dev | all")] 
 @eval_app.command("replies")
 def eval_replies(split: Annotated[str, typer.Option(help="heldout | dev | all")] = "heldout",
                  as_json: Annotated[bool, typer.Option("--json")] = False,
-                 gate: Annotated[bool, typer.Option(help="Exit 1 unless hard rules hold at 100%.")] = False,
+                 gate: Annotated[bool, typer.Option(
+                     help="Exit 1 unless every returned draft passes the guardrails, has no forbidden "
+                          "content and is not empty (100%).")] = False,
                  ) -> None:
     """Reply quality: choices, empathy, facts, language, length; hard rules and approvals."""
     from evals.replies_eval import render, run_replies_eval
@@ -278,8 +280,9 @@ def eval_replies(split: Annotated[str, typer.Option(help="heldout | dev | all")]
         out.print_json(json.dumps(report))
     else:
         out.print(render(report), highlight=False)
-    if gate and not report["hard_rules_100"]:
-        err.print("[red]eval gate failed:[/red] a hard rule is below 100%")
+    gated = ("guardrails", "forbidden_absent", "not_empty")
+    if gate and any(report["rates"].get(k, 0) < 1.0 for k in gated):
+        err.print("[red]eval gate failed:[/red] a returned draft broke a hard rule")
         raise typer.Exit(1)
 
 
