@@ -28,7 +28,7 @@ from bot.retrieval.lexical import fold
 from bot.triage.lexicon import LEXICON, Lexicon, load_lexicon
 from evals.splits import stratified_group_splits
 
-MODEL_VERSION = "4"
+MODEL_VERSION = "5"
 TRAIN_DIR = Path(__file__).parent / "data" / "train"
 EVAL_DIR = REPO_ROOT / "evals" / "triage" / "data"
 CONCEPT_WEIGHT = 1.0
@@ -96,9 +96,10 @@ class TriageModel:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True,
+        # min_df=2: features seen once are noise (dev split: macro-F1 0.824 -> 0.835, model 6.7 -> 2.1 MB)
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=2,
                                      preprocessor=fold, dtype=np.float32)
-        self.words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
+        self.words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, min_df=2,
                                      token_pattern=r"\S+", preprocessor=fold, dtype=np.float32)
         self.concepts = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", lowercase=False,
                                         use_idf=False, norm=None, binary=True,
