@@ -35,9 +35,9 @@ _ALTERNATIVE = re.compile(r"\b(?:but|however|instead|what we can|we can|could|op
 _EMPATHY = re.compile(r"sorry|apolog|understand|frustrat|must be|that's not the experience|hear that|worr|annoy|"
                       r"letdown|let down|disappoint|know how|i.d feel|i would feel|upsetting|stressful|confus|surpris|"
                       r"lo siento|lo sentimos|lamento|lamentamos|entiendo|comprendo|disculpa|qu[eé] pena|qu[eé] mal|"
-                      r"frustrante|molest|preocup|me imagino|"
+                      r"frustrante|molest|preocup|me imagino|perd[oó]n|inquiet|contratiempo|enfado|"
                       r"maaf|paham|mengerti|kesal|kecewa|gelisah|khawatir|sedih|tidak nyaman|repot|sabar|"
-                      r"抱歉|不好意思|理解|久等|辛苦|难过|着急|担心|心急|难受|失望|糟心", re.I)
+                      r"抱歉|道歉|歉意|不好意思|理解|久等|辛苦|难过|着急|担心|心急|难受|失望|糟心", re.I)
 _OR = re.compile(r"\bor\b|\bo\b|\batau\b|还是|或者|或|[•\-]\s|\n\d\.|\(\w\)|\d\)", re.I)
 _LEAK = re.compile(r"system prompt|internal note|notes? for agents|authority matrix|approval matrix|as an ai\b|"
                    r"language model|\[inst\]|<<sys>>|<\|im_start\|>|\{[a-z_]+\}|lifetime[_ ]spend|buyer_id|"

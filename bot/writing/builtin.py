@@ -63,8 +63,8 @@ class BuiltinWriter:
         part = lib.situations.get(sid) or lib.situations["other"]
         slots = self.slots_for(plan, lib)
         pieces = []
-        if plan.empathy and part.empathy:
-            pieces.append(_pick(part.empathy, slots, seed + "e"))
+        if plan.empathy:
+            pieces.append(_pick(part.empathy or lib.general_empathy, slots, seed + "e"))
         pieces.append(_pick(part.diagnosis, slots, seed + "d"))
         pieces.append(_pick(part.solution, slots, seed + "s"))
         pieces.append(_pick(part.closing, slots, seed + "c"))

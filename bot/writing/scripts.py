@@ -53,6 +53,7 @@ class ScriptLibrary(BaseModel):
     lang: str
     version: int
     defaults: Defaults
+    general_empathy: list[str] = []
     situations: dict[str, Part]
     choices: dict[str, str]
 
