@@ -16,8 +16,9 @@ from bot.domain import Message, Triage
 from bot.kb.loader import ShopKnowledge
 from bot.planning.context import Context, buyer_from_row, order_from_row
 from bot.planning.menus import Menus, load_menus
-from bot.planning.plan import Plan, make_plan
+from bot.planning.plan import Plan, ProposedOption, make_plan
 from bot.routing.authority import Authority, load_authority
+from bot.routing.decisions import FOLLOW_UP_SCRIPT, Decision, check_authority, chosen_option
 from bot.triage.triager import Triager
 from bot.writing.builtin import BuiltinWriter, Draft
 from bot.writing.scripts import LOCAL
@@ -58,6 +59,12 @@ class DraftResult(BaseModel):
             "engine": self.draft.engine, "situation": self.plan.situation,
             "provenance": {"script": self.draft.script, "version": self.draft.version, "fallback": self.fallback},
         }
+
+
+class FollowUp(BaseModel):
+    draft: Draft
+    guardrails: GuardReport
+    option: ProposedOption | None
 
 
 class Copilot:
@@ -148,3 +155,34 @@ class Copilot:
                 and t.confidence >= AUTO_SEND_MIN_CONFIDENCE and plan.situation in AUTO_SEND_SITUATIONS)
         return DraftResult(triage=t, plan=plan, draft=draft, guardrails=report, auto_send_ok=bool(auto),
                            fallback=fallback)
+
+
+    def follow_up(self, result: DraftResult, decision: Decision) -> FollowUp:
+        """The buyer message after a decision: approved -> next step and timing; rejected -> an
+        alternative in positive framing. The deciding role is checked against the authority matrix."""
+        plan = result.plan
+        option = chosen_option(plan.approval, decision)
+        if option is not None:
+            check_authority(self.authority, option, decision.decided_by_role)
+            situation = FOLLOW_UP_SCRIPT.get(option.action, "approval_pending")
+            choices = ["track", "product_question"]
+        else:
+            situation = "rejected"
+            alternatives = [c for c in plan.choices if c in ("photo", "exchange", "exchange_gift", "size_chart",
+                                                              "wait_new_date", "return_refund", "keep_order")]
+            choices = alternatives or ["talk_agent", "product_question"]
+        follow = plan.model_copy(update={"situation": situation, "choices": choices, "empathy": option is None})
+        draft = self.safe_writer.write(follow, result.triage.id + situation)
+        backed = [f.text for f in plan.facts] + list(plan.slots.values()) + list(LOCAL.get(draft.language, {}).values())
+        if option is not None and option.amount is not None:
+            backed.append(f"{option.amount:.2f}")
+        ctx = GuardInput(language=plan.language, choices=draft.choices, empathy_needed=option is None,
+                         approved=option is not None, backed_values=backed,
+                         allowed_orders=[plan.slots["order_ref"]] if "order_ref" in plan.slots else [])
+        report = run_guardrails(draft.text, ctx)
+        if not report.passed:  # fail closed: a neutral line, an agent finishes it
+            lang = plan.language if plan.language in HOLDING else "en"
+            draft = Draft(text=HOLDING[lang], language=lang, choices=[], engine="builtin", script="holding",
+                          version="1")
+            report = run_guardrails(draft.text, GuardInput(language=lang))
+        return FollowUp(draft=draft, guardrails=report, option=option)

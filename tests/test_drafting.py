@@ -130,3 +130,22 @@ def test_authority_matrix() -> None:
     assert a.required_role([("refund", 30), ("coupon", 5)]) == "supervisor"
     assert a.required_role([("refund", 150)]) == "owner"
     assert not a.may_approve("agent", [("refund", 10)]) and a.may_approve("supervisor", [("refund", 10)])
+
+
+def test_follow_up_after_approval_and_rejection(copilot: Copilot) -> None:
+    from bot.errors import InvalidInputError
+    from bot.routing.decisions import Decision
+
+    r = _draft(copilot, "where is my hoodie?? its been forever", order_id=STUCK, buyer_id="B-1001")
+    reship = next(o for o in r.plan.approval.options if o.action == "reship")
+    with pytest.raises(InvalidInputError, match="may not approve"):
+        copilot.follow_up(r, Decision(status="approved", option_id=reship.id, decided_by_role="agent"))
+    ok = copilot.follow_up(r, Decision(status="approved", option_id=reship.id, decided_by_role="supervisor"))
+    assert ok.guardrails.passed and ok.draft.script.endswith("#approved_reship")
+    assert STUCK in ok.draft.text or "approved" in ok.draft.text.lower()
+    no = copilot.follow_up(r, Decision(status="rejected", decided_by_role="supervisor", reason="carrier trace first"))
+    assert no.guardrails.passed and no.draft.script.endswith("#rejected") and no.draft.choices
+    with pytest.raises(InvalidInputError, match="reason"):
+        copilot.follow_up(r, Decision(status="rejected", decided_by_role="supervisor"))
+    with pytest.raises(InvalidInputError, match="not in this approval"):
+        copilot.follow_up(r, Decision(status="approved", option_id="nope", decided_by_role="owner"))
