@@ -39,3 +39,24 @@ def test_stats_endpoint(demo: Services) -> None:
     with _client(demo) as c:
         stats = c.get("/api/knowledge/stats").json()
     assert stats["products"] >= 40 and set(stats["per_language"]) >= {"en", "es", "id", "zh"}
+
+
+def test_triage_and_draft_endpoints(demo: Services) -> None:
+    with _client(demo) as c:
+        r = c.post("/api/triage", json={"messages": [{"id": "1", "text": "refund pls, it broke"}]})
+        assert r.status_code == 200 and r.json()["results"][0]["needs_human_approval"] is True
+        r = c.post("/api/draft", json={"messages": [{"id": "2", "text": "kak paket saya di mana?"}]})
+        row = r.json()["results"][0]
+        assert r.status_code == 200 and row["reply"] and row["reply_language"] == "id"
+        assert row["guardrails"]["passed"] is True
+
+
+def test_message_endpoints_reject_bad_input(demo: Services) -> None:
+    with _client(demo) as c:
+        assert c.post("/api/triage", json={"messages": []}).status_code == 422
+        assert c.post("/api/triage", json={"messages": [{"id": "1"}]}).status_code == 422
+        assert c.post("/api/triage", json={"messages": [{"id": "1", "text": "x" * 9000}]}).status_code == 422
+        too_many = [{"id": str(i), "text": "hi"} for i in range(101)]
+        assert c.post("/api/draft", json={"messages": too_many}).status_code == 422
+        bad = c.post("/api/draft", content=b"{not json", headers={"content-type": "application/json"})
+        assert bad.status_code == 422

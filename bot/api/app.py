@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from bot import __version__
-from bot.api.routes import health, knowledge
+from bot.api.routes import health, knowledge, messages
 from bot.config import Settings, get_settings
 from bot.errors import BackendError, InvalidInputError, NotFoundError, ShopbotError
 from bot.services import Services
@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                   description="After-sales copilot for TikTok Shop sellers.")
     app.include_router(health.router)
     app.include_router(knowledge.router)
+    app.include_router(messages.router)
 
     status_of = {InvalidInputError: 422, NotFoundError: 404, BackendError: 503}
 
