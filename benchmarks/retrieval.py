@@ -1,32 +1,26 @@
 """Speed of the knowledge layer on this machine: ingest throughput and search latency.
 
-Run: `make bench` (or .venv/bin/python benchmarks/retrieval.py). Writes benchmarks/results/retrieval.json
+Run: `make bench` (or .venv/bin/python -m benchmarks.retrieval). Writes benchmarks/results/retrieval.json
 and prints a Markdown table for the README. Uses a fresh temporary data dir.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import platform
 import statistics
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from benchmarks.common import header, pct
 from bot.config import REPO_ROOT, Settings  # noqa: E402
 from bot.services import Services  # noqa: E402
 from evals.retrieval_eval import load_questions  # noqa: E402
 
 N_QUERIES = 1000
 
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def main() -> None:
@@ -55,8 +49,7 @@ def main() -> None:
             lat.append((time.perf_counter() - t) * 1000)
 
     result = {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        **header(),
         "embedder": services.embedder.name,
         "model_load_s": round(load_s, 2),
         "chunks": report.chunks_written,
@@ -66,14 +59,10 @@ def main() -> None:
         "reingest_unchanged_s": round(reingest_s, 2),
         "search_queries": N_QUERIES,
         "search_p50_ms": round(statistics.median(lat), 2),
-        "search_p95_ms": round(percentile(lat, 95), 2),
+        "search_p95_ms": round(pct(lat, 95), 2),
         "search_max_ms": round(max(lat), 2),
     }
-    out = REPO_ROOT / "benchmarks" / "results" / "retrieval.json"
-    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print("| metric | value |\n| --- | --- |")
-    for key, val in result.items():
-        print(f"| {key} | {val} |")
+    report("retrieval", result)
 
 
 if __name__ == "__main__":

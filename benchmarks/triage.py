@@ -1,21 +1,20 @@
 """Triage speed on this machine: batch throughput, warm single-message latency, CLI cold start.
 
-Run: `make bench` (or .venv/bin/python benchmarks/triage.py). Writes benchmarks/results/triage.json.
+Run: `make bench` (or .venv/bin/python -m benchmarks.triage). Writes benchmarks/results/triage.json.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.common import header, pct, report
 from bot.config import REPO_ROOT
 from bot.domain import Message
 from bot.kb.loader import load_knowledge
@@ -27,10 +26,6 @@ BATCH_ROUNDS = 5
 SINGLE = 1000
 COLD_RUNS = 5
 
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def main() -> None:
@@ -69,8 +64,7 @@ def main() -> None:
             cold.append(time.perf_counter() - t)
 
     result = {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        **header(),
         "messages": len(msgs),
         "train_s": round(train_s, 1),
         "batch_messages_per_s": round(batch_rate, 1),
@@ -79,10 +73,7 @@ def main() -> None:
         "cli_cold_start_median_s": round(statistics.median(cold), 2),
         "cli_cold_start_max_s": round(max(cold), 2),
     }
-    (REPO_ROOT / "benchmarks" / "results" / "triage.json").write_text(json.dumps(result, indent=2) + "\n")
-    print("| metric | value |\n| --- | --- |")
-    for key, val in result.items():
-        print(f"| {key} | {val} |")
+    report("triage", result)
 
 
 if __name__ == "__main__":

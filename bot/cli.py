@@ -130,71 +130,52 @@ def _open_out(path: str) -> TextIO:
     return open(path, "w", encoding="utf-8")  # noqa: SIM115
 
 
+def _batch(verb: str, input_: str, output: str, build: Callable[[Services], Any],
+           handle: Callable[[Any, Any], list[dict[str, Any]]]) -> None:
+    """Shared JSONL loop of `triage` and `draft`: bad lines are reported in-line, order is kept."""
+    from bot.batch import process, read_lines
+
+    services = _services()
+    try:
+        src = _open_in(input_)
+        dst = _open_out(output)
+    except OSError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(2) from exc
+    engine = _run(lambda: build(services))
+
+    def emit(row: dict[str, Any]) -> None:
+        dst.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    try:
+        ok, bad = process(read_lines(src), lambda msgs: handle(engine, msgs), emit)
+        dst.flush()
+    finally:
+        for stream in (src, dst):
+            if stream not in (sys.stdin.buffer, sys.stdout):
+                stream.close()
+    err.print(f"{verb}: {ok} ok, {bad} errors", highlight=False)
+    raise typer.Exit(1 if bad else 0)
+
+
 @app.command()
 def triage(input_: Annotated[str, typer.Option("--input", help="JSONL file, or - for stdin.")],
            output: Annotated[str, typer.Option("--output", help="JSONL file, or - for stdout.")],
            explain: Annotated[bool, typer.Option(help="Add why: features, cue words, probabilities.")] = False,
            ) -> None:
     """Triage buyer messages (CONTRACTS.md): one JSON object per line in, one per line out."""
-    from bot.batch import process, read_lines
-
-    services = _services()
-    try:
-        src = _open_in(input_)
-        dst = _open_out(output)
-    except OSError as exc:
-        err.print(f"error: {exc}")
-        raise typer.Exit(2) from exc
-    triager = _run(lambda: services.triager)
-
-    def handle(msgs: Any) -> list[dict[str, Any]]:
-        return [t.model_dump(mode="json", exclude_none=False, exclude={"explanation"} if not explain else None)
-                for t in triager.triage_batch(msgs, explain=explain)]
-
-    def emit(row: dict[str, Any]) -> None:
-        dst.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-    try:
-        ok, bad = process(read_lines(src), handle, emit)
-        dst.flush()
-    finally:
-        for stream in (src, dst):
-            if stream not in (sys.stdin.buffer, sys.stdout):
-                stream.close()
-    err.print(f"triage: {ok} ok, {bad} errors", highlight=False)
-    raise typer.Exit(1 if bad else 0)
+    exclude = None if explain else {"explanation"}
+    _batch("triage", input_, output, lambda s: s.triager,
+           lambda triager, msgs: [t.model_dump(mode="json", exclude=exclude)
+                                  for t in triager.triage_batch(msgs, explain=explain)])
 
 
 @app.command()
 def draft(input_: Annotated[str, typer.Option("--input", help="JSONL file, or - for stdin.")],
           output: Annotated[str, typer.Option("--output", help="JSONL file, or - for stdout.")]) -> None:
     """Draft replies (CONTRACTS.md): triage fields plus reply, choices, approval, guardrails."""
-    from bot.batch import process, read_lines
-
-    services = _services()
-    try:
-        src = _open_in(input_)
-        dst = _open_out(output)
-    except OSError as exc:
-        err.print(f"error: {exc}")
-        raise typer.Exit(2) from exc
-    copilot = _run(lambda: services.copilot)
-
-    def handle(msgs: Any) -> list[dict[str, Any]]:
-        return [r.contract() for r in copilot.draft(list(msgs))]
-
-    def emit(row: dict[str, Any]) -> None:
-        dst.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-    try:
-        ok, bad = process(read_lines(src), handle, emit)
-        dst.flush()
-    finally:
-        for stream in (src, dst):
-            if stream not in (sys.stdin.buffer, sys.stdout):
-                stream.close()
-    err.print(f"draft: {ok} ok, {bad} errors", highlight=False)
-    raise typer.Exit(1 if bad else 0)
+    _batch("draft", input_, output, lambda s: s.copilot,
+           lambda copilot, msgs: [r.contract() for r in copilot.draft(list(msgs))])
 
 
 @kb_app.command("stats")
