@@ -23,6 +23,7 @@ run: install
 
 test: install $(VENV)/.llm-installed
 	$(BIN)/ruff check bot guardrails evals benchmarks tests
+	$(BIN)/mypy bot guardrails evals
 	$(BIN)/pytest -q
 	$(BIN)/shopbot ingest
 	$(BIN)/shopbot eval retrieval --min-recall 0.85 --min-lang-recall 0.80

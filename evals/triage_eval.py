@@ -56,7 +56,7 @@ def run_triage_eval(triager: Triager, split: str = "heldout") -> dict[str, Any]:
     out = triager.triage_batch([Message(id=r["id"], text=r["text"], channel=r.get("channel"))
                                 for r in rows])
     gold = [r["intent"] for r in rows]
-    pred = [t.intent for t in out]
+    pred: list[str] = [str(t.intent) for t in out]
     report: dict[str, Any] = {"split": split, **_intent_scores(gold, pred)}
     report["approval"] = _binary([r["needs_human_approval"] for r in rows],
                                  [t.needs_human_approval for t in out])

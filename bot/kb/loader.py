@@ -182,7 +182,7 @@ def _validate_list(path: Path, key: str, model: type[M]) -> list[M]:
 def split_markdown(body: str, default_heading: str) -> tuple[Section, ...]:
     """Split Markdown at `## ` headings; text before the first heading is its own section."""
     sections: list[Section] = []
-    heading, lines = default_heading, []
+    heading, lines = default_heading, list[str]()
     for line in body.splitlines():
         if line.startswith("## "):
             if "".join(lines).strip():

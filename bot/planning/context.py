@@ -74,7 +74,7 @@ def order_from_row(row: Any) -> OrderFacts:
     return OrderFacts(
         order_id=row.order_id, buyer_id=row.buyer_id, status=row.status, market=row.market,
         total=float(row.total), carrier=row.carrier, tracking_number=row.tracking_number,
-        placed_at=aware(row.placed_at), promised_delivery_at=aware(row.promised_delivery_at),
+        placed_at=aware(row.placed_at) or row.placed_at, promised_delivery_at=aware(row.promised_delivery_at),
         delivered_at=aware(row.delivered_at), items=list(row.items or []),
         events=[TrackingEvent(**e) for e in (row.tracking_events or [])])
 

@@ -79,7 +79,7 @@ def build_documents(kb: ShopKnowledge) -> list[IndexDoc]:
         titles = [kb.products[s].title for s in c.applies_to if s in kb.products]
         header = f"Size chart: {c.title} (for {', '.join(titles) or ', '.join(c.applies_to)})"
         body = chart_as_text(c)
-        sections = (Section("Size chart", body),)
+        sections: tuple[Section, ...] = (Section("Size chart", body),)
         if c.fit_note:
             sections += (Section("Fit advice", c.fit_note),)
         docs.append(IndexDoc(

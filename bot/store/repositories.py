@@ -33,20 +33,20 @@ def seed_demo_shop(*, session: Session, kb: ShopKnowledge, now: datetime | None 
     for o in kb.orders.values():
         if o.buyer_id not in kb.buyers:
             continue
-        row = session.get(OrderRow, o.order_id) or OrderRow(order_id=o.order_id)
-        row.buyer_id = o.buyer_id
-        row.placed_at = _ago(now, o.placed_days_ago) or now
-        row.status, row.market, row.total = o.status, o.market, o.total
-        row.carrier, row.tracking_number = o.carrier, o.tracking_number
-        row.promised_delivery_at = _ago(now, o.promised_delivery_days_ago)
-        row.delivered_at = _ago(now, o.delivered_days_ago)
-        row.items = [i.model_dump() for i in o.items]
-        row.tracking_events = [
+        orow = session.get(OrderRow, o.order_id) or OrderRow(order_id=o.order_id)
+        orow.buyer_id = o.buyer_id
+        orow.placed_at = _ago(now, o.placed_days_ago) or now
+        orow.status, orow.market, orow.total = o.status, o.market, o.total
+        orow.carrier, orow.tracking_number = o.carrier, o.tracking_number
+        orow.promised_delivery_at = _ago(now, o.promised_delivery_days_ago)
+        orow.delivered_at = _ago(now, o.delivered_days_ago)
+        orow.items = [i.model_dump() for i in o.items]
+        orow.tracking_events = [
             {"at": (now - timedelta(days=e.days_ago)).isoformat(), "location": e.location,
              "status": e.status, "description": e.description}
             for e in sorted(o.tracking_events, key=lambda e: -e.days_ago)
         ]
-        session.add(row)
+        session.add(orow)
     return len(kb.orders)
 
 

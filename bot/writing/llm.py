@@ -75,7 +75,7 @@ class LLMWriter:
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "none"
         self.name = settings.llm_model
         self.template = load_template()
-        self.chat = ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model, api_key=key,  # type: ignore[arg-type]
+        self.chat = ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model, api_key=key,  # type: ignore[arg-type,call-arg]
                                timeout=settings.llm_timeout_s, max_retries=1, temperature=0.3, max_tokens=220)
 
     def messages(self, plan: Plan, buyer_message: str) -> list[tuple[str, str]]:
