@@ -16,6 +16,7 @@ from bot.routing.authority import Authority
 
 STUCK_DAYS = 3  # no movement at a hub for 3 days: stuck (policy:shipping)
 LOST_DAYS = 7
+RETURN_WINDOW_DAYS = 30  # policy:returns, from delivery
 
 
 class Fact(BaseModel):
@@ -145,11 +146,13 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
             return "refund_status"
         if "compensation" in concepts:
             return "compensation_request"
-        return "refund_changed_mind" if t.reason in ("changed_mind", None) else "refund_defect"
+        if t.reason in ("changed_mind", None):
+            return "return_not_allowed" if _outside_return_window(ctx) else "refund_changed_mind"
+        return "refund_defect"
     if t.intent == "return_request":
         if not t.needs_human_approval:
             return "policy_info"
-        if ctx.sku and kb.categories.get(ctx.sku) == "snacks":
+        if _outside_return_window(ctx) or (ctx.sku and kb.categories.get(ctx.sku) == "snacks"):
             return "return_not_allowed"
         return "return_howto"
     if t.intent == "exchange_request":
@@ -169,6 +172,12 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
     if "greeting" in concepts or len(msg.text.split()) <= 3:
         return "greeting"
     return "other"
+
+
+def _outside_return_window(ctx: Context) -> bool:
+    order = ctx.order
+    return bool(order and order.delivered_at
+                and (ctx.now - order.delivered_at).days > RETURN_WINDOW_DAYS)
 
 
 def _shipping_state(ctx: Context) -> str:
