@@ -33,11 +33,11 @@ _REFUSAL = re.compile(r"\b(?:we (?:don't|do not|cannot|can't) (?:accept|offer|do
 _ALTERNATIVE = re.compile(r"\b(?:but|however|instead|what we can|we can|could|option|pero|sin embargo|en cambio|podemos|"
                           r"tapi|namun|sebagai gantinya|kami bisa|bisa|不过|但是|可以|我们能)\b|不过|但是|可以", re.I)
 _EMPATHY = re.compile(r"sorry|apolog|understand|frustrat|must be|that's not the experience|hear that|worr|annoy|"
-                      r"letdown|let down|disappoint|know how|i.d feel|i would feel|upsetting|stressful|confus|surpris|"
+                      r"letdown|let down|disappoint|know how|i.d feel|i would feel|upset|uneasy|i hear you|stressful|confus|surpris|"
                       r"lo siento|lo sentimos|lamento|lamentamos|entiendo|comprendo|disculpa|qu[eé] pena|qu[eé] mal|"
-                      r"frustrante|molest|preocup|me imagino|perd[oó]n|inquiet|contratiempo|enfado|"
-                      r"maaf|paham|mengerti|kesal|kecewa|gelisah|khawatir|sedih|tidak nyaman|repot|sabar|"
-                      r"抱歉|道歉|歉意|不好意思|理解|久等|辛苦|难过|着急|担心|心急|难受|失望|糟心", re.I)
+                      r"frustrante|molest|preocup|me imagino|perd[oó]n|inquiet|contratiempo|enfado|siento|decepci|"
+                      r"maaf|paham|mengerti|ngerti|kesal|kecewa|gelisah|khawatir|sedih|tidak nyaman|repot|sabar|menjengkelkan|"
+                      r"抱歉|道歉|歉意|对不起|不好意思|理解|明白|我懂|久等|辛苦|难过|着急|担心|心急|难受|失望|糟心|不开心|不放心|不顺心", re.I)
 _OR = re.compile(r"\bor\b|\bo\b|\batau\b|还是|或者|或|[•\-]\s|\n\d\.|\(\w\)|\d\)", re.I)
 _LEAK = re.compile(r"system prompt|internal note|notes? for agents|authority matrix|approval matrix|as an ai\b|"
                    r"language model|\[inst\]|<<sys>>|<\|im_start\|>|\{[a-z_]+\}|lifetime[_ ]spend|buyer_id|"
