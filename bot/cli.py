@@ -220,6 +220,17 @@ def size_recommend(sku: str, measurements: Annotated[str, typer.Argument(
     out.print(f"size: {advice.size or 'no recommendation'} ({advice.note})")
 
 
+def _report_and_gate(report: dict[str, Any], text: str, as_json: bool, failed: list[str]) -> None:
+    """Print an eval report (JSON or text); exit 1 naming every gate that failed."""
+    if as_json:
+        out.print_json(json.dumps(report))
+    else:
+        out.print(text, highlight=False)
+    if failed:
+        err.print("[red]eval gate failed:[/red] " + "; ".join(failed))
+        raise typer.Exit(1)
+
+
 @eval_app.command("triage")
 def eval_triage(split: Annotated[str, typer.Option(help="heldout | dev | all")] = "heldout",
                 as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -231,18 +242,12 @@ def eval_triage(split: Annotated[str, typer.Option(help="heldout | dev | all")] 
 
     services = _services()
     report = _run(lambda: run_triage_eval(services.triager, split=split))
-    if as_json:
-        out.print_json(json.dumps(report))
-    else:
-        out.print(render(report), highlight=False)
     failed = []
     if min_macro_f1 is not None and report["macro_f1"] < min_macro_f1:
         failed.append(f"macro-F1 {report['macro_f1']:.3f} < {min_macro_f1}")
     if min_approval_recall is not None and report["approval"]["recall"] < min_approval_recall:
         failed.append(f"approval recall {report['approval']['recall']:.3f} < {min_approval_recall}")
-    if failed:
-        err.print("[red]eval gate failed:[/red] " + "; ".join(failed))
-        raise typer.Exit(1)
+    _report_and_gate(report, render(report), as_json, failed)
 
 
 @eval_app.command("replies")
@@ -257,14 +262,9 @@ def eval_replies(split: Annotated[str, typer.Option(help="heldout | dev | all")]
 
     services = _services()
     report = _run(lambda: run_replies_eval(services.copilot, split=split))
-    if as_json:
-        out.print_json(json.dumps(report))
-    else:
-        out.print(render(report), highlight=False)
     gated = ("guardrails", "forbidden_absent", "not_empty")
-    if gate and any(report["rates"].get(k, 0) < 1.0 for k in gated):
-        err.print("[red]eval gate failed:[/red] a returned draft broke a hard rule")
-        raise typer.Exit(1)
+    broken = [f"{k} {report['rates'].get(k, 0):.3f} < 1.0" for k in gated if gate and report["rates"].get(k, 0) < 1.0]
+    _report_and_gate(report, render(report), as_json, broken)
 
 
 @eval_app.command("retrieval")
@@ -280,24 +280,16 @@ def eval_retrieval(split: Annotated[str, typer.Option(help="heldout | dev | all"
 
     services = _services()
     report = _run(lambda: run_retrieval_eval(services.searcher, split=split, k=k))
-    if as_json:
-        out.print_json(json.dumps(report))
-        return
-    out.print(f"retrieval recall@{k} on {split}: {report['recall']:.3f} ({report['n']} questions)")
-    for lang, r in report["per_language"].items():
-        out.print(f"  {lang}: {r['recall']:.3f} ({r['n']})")
-    for miss in report["misses"][:15]:
-        out.print(f"  miss {miss['id']} [{miss['lang']}] {miss['query']!r} -> got {miss['got']}")
+    lines = [f"retrieval recall@{k} on {split}: {report['recall']:.3f} ({report['n']} questions)"]
+    lines += [f"  {lang}: {r['recall']:.3f} ({r['n']})" for lang, r in report["per_language"].items()]
+    lines += [f"  miss {m['id']} [{m['lang']}] {m['query']!r} -> got {m['got']}" for m in report["misses"][:15]]
     failed = []
     if min_recall is not None and report["recall"] < min_recall:
         failed.append(f"recall {report['recall']:.3f} < {min_recall}")
     for lang, r in report["per_language"].items():
         if min_lang_recall is not None and r["recall"] < min_lang_recall:
             failed.append(f"{lang} recall {r['recall']:.3f} < {min_lang_recall}")
-    if failed:
-        err.print("[red]eval gate failed:[/red] " + "; ".join(failed))
-        raise typer.Exit(1)
-
+    _report_and_gate(report, "\n".join(lines), as_json, failed)
 
 def main() -> None:  # pragma: no cover - console entry point
     app()

@@ -108,9 +108,15 @@ class Copilot:
             ctx.sku = t.entities.products[0]
         return ctx
 
+    @staticmethod
+    def _backed(plan: Plan, draft: Draft, amounts: list[float]) -> list[str]:
+        """Values a reply may state: facts, slot values, policy figures, proposed or approved amounts."""
+        return ([f.text for f in plan.facts] + list(plan.slots.values())
+                + list(LOCAL.get(draft.language, {}).values())
+                + [f"{a:.2f}" for a in amounts] + [str(a) for a in amounts])
+
     def _guard_input(self, plan: Plan, draft: Draft, ctx: Context, approved: bool = False) -> GuardInput:
-        backed = [f.text for f in plan.facts] + list(plan.slots.values()) + list(LOCAL.get(draft.language, {}).values())
-        backed += [str(o.amount) for o in plan.approval.options if o.amount is not None]
+        backed = self._backed(plan, draft, [o.amount for o in plan.approval.options if o.amount is not None])
         allowed = [o.order_id for o in ctx.recent_orders] + ([ctx.order.order_id] if ctx.order else [])
         this_buyer = ctx.buyer.buyer_id if ctx.buyer else None
         others = [n for bid, n in self._names.items() if bid != this_buyer and len(n) > 2]
@@ -173,9 +179,7 @@ class Copilot:
             choices = alternatives or ["talk_agent", "product_question"]
         follow = plan.model_copy(update={"situation": situation, "choices": choices, "empathy": option is None})
         draft = self.safe_writer.write(follow, result.triage.id + situation)
-        backed = [f.text for f in plan.facts] + list(plan.slots.values()) + list(LOCAL.get(draft.language, {}).values())
-        if option is not None and option.amount is not None:
-            backed.append(f"{option.amount:.2f}")
+        backed = self._backed(plan, draft, [option.amount] if option and option.amount is not None else [])
         ctx = GuardInput(language=plan.language, choices=draft.choices, empathy_needed=option is None,
                          approved=option is not None, backed_values=backed,
                          allowed_orders=[plan.slots["order_ref"]] if "order_ref" in plan.slots else [])

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from pydantic import BaseModel
 
 from bot.domain import Message, Triage
 from bot.kb.loader import ShopKnowledge
-from bot.kb.sizing import Measure, chart_as_text, convert, parse_body, recommend
+from bot.kb.sizing import Measure, convert, parse_body, recommend
 from bot.planning.context import Context
 from bot.planning.menus import MenuOption, Menus
 from bot.routing.authority import Authority
@@ -369,5 +368,3 @@ def make_plan(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, menus: M
                 empathy=situation in COMPLAINTS or t.sentiment in ("angry", "negative"),
                 facts=facts, slots=slots, choices=choices, approval=approval, needs=needs)
 
-
-__all__ = ["Plan", "Fact", "ApprovalProposal", "make_plan", "TABLE", "chart_as_text", "timedelta"]

@@ -37,11 +37,6 @@ def _detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*_CODES).build()
 
 
-def warm_up_language() -> None:
-    """Load the detector's models now (they otherwise load on the first message)."""
-    _detector().compute_language_confidence_values("hello hola halo bonjour olá")
-
-
 def detect_language(text: str) -> tuple[str, float]:
     """ISO 639-1 code and a confidence in [0, 1]; 'en' with low confidence when nothing is known."""
     if not text.strip():

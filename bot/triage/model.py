@@ -32,7 +32,6 @@ MODEL_VERSION = "5"
 TRAIN_DIR = Path(__file__).parent / "data" / "train"
 EVAL_DIR = REPO_ROOT / "evals" / "triage" / "data"
 CONCEPT_WEIGHT = 1.0
-PAIRS = False
 log = logging.getLogger("shopbot.triage")
 
 
@@ -65,13 +64,9 @@ def training_rows() -> list[dict[str, Any]]:
     return rows + eval_rows("dev")
 
 
-def concept_tokens(lexicon: Lexicon, text: str) -> str:
+def concept_tokens(concepts: Sequence[str], text: str) -> str:
     """Concept tokens plus message shape (length bucket, question mark)."""
-    found = sorted(lexicon.concepts(text))
-    toks = [f"c_{c}" for c in found] or ["c_none"]
-    # Pairs carry the combinations that decide intent: a request plus a remedy, a complaint plus
-    # a status question, and so on.
-    toks += [f"p_{a}_{b}" for i, a in enumerate(found) for b in found[i + 1:] if PAIRS]
+    toks = [f"c_{c}" for c in sorted(concepts)] or ["c_none"]
     n = len(text.split())
     toks.append("len_" + ("1" if n <= 1 else "2" if n <= 3 else "3" if n <= 8 else "4"))
     if "?" in text or "？" in text:
@@ -85,6 +80,7 @@ class Prediction:
     approval_prob: float
     reason_probs: dict[str, float]
     sentiment_probs: dict[str, float]
+    concepts: list[str]  # lexicon concepts found in the message
 
     @property
     def intent(self) -> str:
@@ -109,8 +105,10 @@ class TriageModel:
         self.reason = LogisticRegression(C=10, max_iter=5000)
         self.sentiment = LogisticRegression(C=10, max_iter=5000)
 
-    def _matrix(self, texts: Sequence[str], fit: bool = False) -> sp.csr_matrix:
-        ctoks = [concept_tokens(self.lexicon, t) for t in texts]
+    def _matrix(self, texts: Sequence[str], fit: bool = False,
+                concepts: Sequence[Sequence[str]] | None = None) -> sp.csr_matrix:
+        found = concepts if concepts is not None else [self.lexicon.concepts(t) for t in texts]
+        ctoks = [concept_tokens(c, t) for c, t in zip(found, texts, strict=True)]
         if fit:
             parts = [self.chars.fit_transform(texts), self.words.fit_transform(texts),
                      CONCEPT_WEIGHT * self.concepts.fit_transform(ctoks)]
@@ -130,7 +128,8 @@ class TriageModel:
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         """Probabilities for every message (batch: one sparse matrix, four matrix products)."""
-        x = self._matrix(texts)
+        concepts = [self.lexicon.concepts(t) for t in texts]  # once: features and rules share them
+        x = self._matrix(texts, concepts=concepts)
         pi, pa = self.intent.predict_proba(x), self.approval.predict_proba(x)
         pr, ps = self.reason.predict_proba(x), self.sentiment.predict_proba(x)
         true_col = list(self.approval.classes_).index(True)
@@ -140,7 +139,8 @@ class TriageModel:
                 intent_probs=dict(zip(self.intent.classes_, pi[i].tolist(), strict=True)),
                 approval_prob=float(pa[i, true_col]),
                 reason_probs=dict(zip(self.reason.classes_, pr[i].tolist(), strict=True)),
-                sentiment_probs=dict(zip(self.sentiment.classes_, ps[i].tolist(), strict=True))))
+                sentiment_probs=dict(zip(self.sentiment.classes_, ps[i].tolist(), strict=True)),
+                concepts=concepts[i]))
         return out
 
     def top_features(self, text: str, intent: str, n: int = 8) -> list[tuple[str, float]]:

@@ -52,7 +52,7 @@ class Triager:
         text = msg.text
         if not text.strip():
             return self._empty(msg)
-        concepts = self.model.lexicon.concepts(text)
+        concepts = pred.concepts
         intent = pred.intent
         confidence = pred.intent_probs[intent]
         approval = decide_approval(intent, pred.approval_prob)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from bot.config import REPO_ROOT, Settings
 from bot.errors import BackendError, KnowledgeError
 from bot.planning.plan import Plan
-from bot.retrieval.chunking import count_tokens, encoding
+from bot.retrieval.chunking import encoding
 from bot.writing.builtin import Draft, render_choices
 from bot.writing.scripts import load_library
 
@@ -111,7 +111,3 @@ class LLMWriter:
         except Exception as exc:
             raise BackendError(f"LLM stream failed: {type(exc).__name__}") from exc
 
-
-def prompt_tokens(writer: LLMWriter, plan: Plan, buyer_message: str) -> int:
-    """Tokens the prompt costs (budget checks, reports)."""
-    return sum(count_tokens(text) for _, text in writer.messages(plan, buyer_message))
