@@ -26,6 +26,8 @@ size_app = typer.Typer(help="Size charts: unit conversion and size advice.", no_
 app.add_typer(kb_app, name="kb")
 app.add_typer(eval_app, name="eval")
 app.add_typer(size_app, name="size")
+users_app = typer.Typer(help="Workspace users and API tokens.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 out = Console()
 err = Console(stderr=True)
@@ -54,18 +56,30 @@ def _run(fn: Callable[[], T]) -> T:
 def serve(host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
           port: Annotated[int | None, typer.Option(help="Port.")] = None,
           ingest: Annotated[bool, typer.Option(help="Ingest the knowledge folder first.")] = True,
+          demo: Annotated[bool | None, typer.Option(help="Demo logins and buyer traffic (SHOPBOT_DEMO).")] = None,
           ) -> None:
-    """Start the copilot web service (API docs at /docs)."""
+    """Start the copilot web service: the workspace UI at /, API docs at /docs."""
     import uvicorn
 
     from bot.api.app import create_app
 
     services = _services()
+    if demo is not None:
+        services.settings = services.settings.model_copy(update={"demo": demo})
     if ingest:
         _run(lambda: services.ingest())
     settings = services.settings
     h, p = host or settings.host, port or settings.port
-    out.print(f"shopbot serving on http://{h}:{p}  (API docs: http://{h}:{p}/docs)")
+    if settings.demo:
+        from bot.workspace import demo as demo_shop
+
+        err.print("seeding the demo inbox (each message goes through triage and drafting)...")
+        info = _run(lambda: demo_shop.start(services))
+        for username, password, role in info["users"]:
+            out.print(f"  demo login: {username} / {password}  ({role})")
+        if not info["users"]:
+            out.print("  users already exist: sign in with yours (`shopbot users add` creates more)")
+    out.print(f"shopbot serving on http://{h}:{p}  (workspace: http://{h}:{p}/inbox, API docs: http://{h}:{p}/docs)")
     uvicorn.run(create_app(settings, services), host=h, port=p, log_level="info")
 
 
@@ -296,3 +310,45 @@ def main() -> None:  # pragma: no cover - console entry point
 
 
 __all__ = ["app", "Settings"]
+
+
+@users_app.command("add")
+def users_add(username: Annotated[str, typer.Argument(help="Login name.")],
+              role: Annotated[str, typer.Option(help="agent | supervisor | owner")] = "agent",
+              name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+              password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
+                                                    help="At least 8 characters (prompted if not given).")] = "",
+              ) -> None:
+    """Create a workspace user (password stored as an Argon2 hash)."""
+    from bot.workspace import auth
+
+    services = _services()
+
+    def add() -> str:
+        with services.db.session() as s:
+            return auth.add_user(session=s, username=username, password=password, role=role,
+                                 display_name=name).username
+
+    out.print(f"added {_run(add)} ({role})")
+
+
+@users_app.command("token")
+def users_token(username: Annotated[str, typer.Argument(help="Whose token.")],
+                name: Annotated[str, typer.Option(help="What the token is for.")] = "integration") -> None:
+    """Create an API token (printed once; send it as `Authorization: Bearer <token>`)."""
+    from sqlalchemy import select
+
+    from bot.errors import NotFoundError
+    from bot.store.models import UserRow
+    from bot.workspace import auth
+
+    services = _services()
+
+    def create() -> str:
+        with services.db.session() as s:
+            user = s.scalar(select(UserRow).where(UserRow.username == username.strip().lower()))
+            if user is None:
+                raise NotFoundError(f"no user {username!r}")
+            return auth.create_token(session=s, user_id=user.id, name=name)
+
+    out.print(_run(create))

@@ -48,6 +48,17 @@ class Settings(BaseSettings):
     max_query_chars: int = Field(default=2000, ge=16)
     model_dir: Path | None = Field(default=None, description="Trained-model cache; default <data dir>/models.")
 
+    secret_key: SecretStr | None = Field(
+        default=None, description="Signs session cookies; default: a random key kept in the data dir.")
+    secure_cookies: bool = Field(default=False, description="Send session cookies over HTTPS only.")
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    sla_first_response_minutes: int = Field(default=120, ge=1)
+    sla_resolution_hours: int = Field(default=24, ge=1)
+    case_stall_hours: float = Field(default=24.0, gt=0)
+    max_body_bytes: int = Field(default=256_000, ge=1024, description="Largest request body accepted.")
+    demo: bool = Field(default=False, description="Seed demo users and a stream of demo buyer messages.")
+    demo_stream_seconds: float = Field(default=60.0, ge=0, description="Gap between demo messages; 0 = off.")
+
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     log_level: str = "INFO"
@@ -56,6 +67,8 @@ class Settings(BaseSettings):
     def _check(self) -> Settings:
         if self.chunk_overlap_tokens >= self.chunk_tokens:
             raise ValueError("SHOPBOT_CHUNK_OVERLAP_TOKENS must be smaller than SHOPBOT_CHUNK_TOKENS")
+        if self.secret_key is not None and len(self.secret_key.get_secret_value()) < 32:
+            raise ValueError("SHOPBOT_SECRET_KEY must have at least 32 characters")
         if self.embedding_backend == "openai" and not self.embedding_base_url:
             raise ValueError("SHOPBOT_EMBEDDING_BASE_URL is required with the openai embedding backend")
         return self

@@ -19,3 +19,15 @@ class InvalidInputError(ShopbotError):
 
 class BackendError(ShopbotError):
     """A backing service (Chroma server, embeddings endpoint, LLM) failed or timed out."""
+
+
+class ForbiddenError(ShopbotError):
+    """The signed-in user's role does not allow this action."""
+
+
+class ConflictError(ShopbotError):
+    """The action does not fit the record's current state (e.g. deciding a decided approval)."""
+
+
+class UnauthenticatedError(ShopbotError):
+    """No valid session or API token."""

@@ -163,6 +163,18 @@ class Copilot:
                            fallback=fallback)
 
 
+    def check_text(self, plan: Plan, text: str, language: str,
+                   approved_amounts: list[float] | None = None) -> GuardReport:
+        """Guardrails over a text an agent wrote or edited (hard violations block sending it)."""
+        draft = Draft(text=text, language=language, choices=plan.choices, engine="agent", script="edit", version="1")
+        approved = approved_amounts is not None
+        amounts = approved_amounts if approved else [o.amount for o in plan.approval.options if o.amount is not None]
+        backed = self._backed(plan, draft, amounts or [])
+        ctx = GuardInput(language=language, choices=plan.choices, empathy_needed=False, approved=approved,
+                         backed_values=backed, allowed_orders=[plan.slots["order_ref"]] if "order_ref" in plan.slots
+                         else [], private_notes=self._notes)
+        return run_guardrails(text, ctx)
+
     def follow_up(self, result: DraftResult, decision: Decision) -> FollowUp:
         """The buyer message after a decision: approved -> next step and timing; rejected -> an
         alternative in positive framing. The deciding role is checked against the authority matrix."""

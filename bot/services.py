@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # heavy modules (Chroma, ONNX, SQLAlchemy, sklearn) load on f
     from bot.retrieval.search import HybridSearcher
     from bot.store.db import Database
     from bot.triage.triager import Triager
+    from bot.workspace.conversations import SlaPolicy
 
 log = logging.getLogger("shopbot")
 
@@ -39,6 +40,12 @@ class Services:
         db = Database(self.settings.resolved_database_url)
         db.migrate()
         return db
+
+    @cached_property
+    def sla(self) -> SlaPolicy:
+        from bot.workspace.conversations import SlaPolicy
+
+        return SlaPolicy(self.settings.sla_first_response_minutes, self.settings.sla_resolution_hours)
 
     @cached_property
     def embedder(self) -> Embedder:

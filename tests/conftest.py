@@ -84,3 +84,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with engine.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         engine.dispose()
+
+
+PASSWORDS = {"agent": "agent-pass-1", "supervisor": "supervisor-pass-1", "owner": "owner-pass-1"}
+
+
+@pytest.fixture(scope="session")
+def demo_tokens(demo: Services) -> dict[str, str]:
+    """One user per role in the demo database, and an API token for each."""
+    from bot.workspace import auth
+
+    tokens = {}
+    with demo.db.session() as s:
+        for role, password in PASSWORDS.items():
+            row = auth.add_user(session=s, username=f"t_{role}", password=password, role=role)
+            tokens[role] = auth.create_token(session=s, user_id=row.id, name="tests")
+    return tokens

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.middleware.sessions import SessionMiddleware
 
 from bot import __version__
-from bot.api.routes import health, knowledge, messages
+from bot.api.routes import auth, health, knowledge, messages, workspace
+from bot.api.security import BodyLimit, current_user, session_secret
 from bot.config import Settings, get_settings
-from bot.errors import BackendError, InvalidInputError, NotFoundError, ShopbotError
+from bot.errors import (
+    BackendError,
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    ShopbotError,
+    UnauthenticatedError,
+)
 from bot.services import Services
 
 
@@ -23,15 +34,35 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         svc = services or Services(settings or get_settings())
         svc.db  # noqa: B018 - migrate before the first request
         app.state.services = svc
+        task = None
+        if svc.settings.demo and svc.settings.demo_stream_seconds > 0:
+            from bot.workspace import demo
+
+            task = asyncio.create_task(demo.stream(svc, svc.settings.demo_stream_seconds))
         yield
+        if task is not None:
+            task.cancel()
 
+    cfg = services.settings if services else (settings or get_settings())
     app = FastAPI(title="shopbot", version=__version__, lifespan=lifespan,
-                  description="After-sales copilot for TikTok Shop sellers.")
+                  description="After-sales copilot for TikTok Shop sellers: inbox, drafts, approvals, cases. "
+                              "Browser sessions send X-CSRF-Token on writes; integrations use "
+                              "`Authorization: Bearer <token>` (create one with `shopbot users token`).")
+    signed_in = [Depends(current_user)]
     app.include_router(health.router)
-    app.include_router(knowledge.router)
-    app.include_router(messages.router)
+    app.include_router(auth.router)
+    app.include_router(knowledge.router, dependencies=signed_in)
+    app.include_router(messages.router, dependencies=signed_in)
+    app.include_router(workspace.router)
+    from bot.web.routes import mount_web
 
-    status_of = {InvalidInputError: 422, NotFoundError: 404, BackendError: 503}
+    mount_web(app)
+    app.add_middleware(SessionMiddleware, secret_key=session_secret(cfg), session_cookie="shopbot_session",
+                       max_age=int(cfg.session_hours * 3600), same_site="lax", https_only=cfg.secure_cookies)
+    app.add_middleware(BodyLimit, max_bytes=cfg.max_body_bytes)
+
+    status_of = {InvalidInputError: 422, NotFoundError: 404, BackendError: 503, ForbiddenError: 403,
+                 UnauthenticatedError: 401, ConflictError: 409}
 
     @app.exception_handler(ShopbotError)
     async def _domain_error(_: Request, exc: ShopbotError) -> JSONResponse:
