@@ -19,7 +19,7 @@ $(VENV)/.llm-installed: $(BIN)/shopbot
 install: $(BIN)/shopbot
 
 run: install
-	$(BIN)/shopbot serve
+	$(BIN)/shopbot serve --demo
 
 test: install $(VENV)/.llm-installed
 	$(BIN)/ruff check bot guardrails evals benchmarks tests

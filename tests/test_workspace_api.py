@@ -218,3 +218,12 @@ def test_inbox_order_pins_urgent_then_channel_colour(ws: Services, clients: dict
     assert [i["priority"] for i in items[1:]] == ["red", "orange", "yellow"]
     assert agent.get("/api/conversations", params={"priority": "orange"}).json()["total"] == 1
     assert agent.get("/api/metrics").json()["open"] == 4
+
+
+def test_ui_strings_exist_in_english_and_chinese() -> None:
+    from bot.web.i18n import catalog
+
+    en, zh = catalog("en"), catalog("zh")
+    assert set(en) == set(zh)
+    assert all(v.strip() for v in zh.values())
+    assert sum(any("\u4e00" <= ch <= "\u9fff" for ch in v) for v in zh.values()) > 0.9 * len(zh)
