@@ -59,6 +59,23 @@ class Settings(BaseSettings):
     demo: bool = Field(default=False, description="Seed demo users and a stream of demo buyer messages.")
     demo_stream_seconds: float = Field(default=60.0, ge=0, description="Gap between demo messages; 0 = off.")
 
+    tiktok_app_key: str | None = Field(default=None, description="TikTok Shop app key (real API when set).")
+    tiktok_app_secret: SecretStr | None = None
+    tiktok_api_base: str = "https://open-api.tiktokglobalshop.com"
+    tiktok_auth_base: str = "https://auth.tiktok-shops.com"
+    tiktok_shop_cipher: str = ""
+    tiktok_access_token: SecretStr | None = None
+    tiktok_refresh_token: SecretStr | None = None
+    tiktok_timeout_s: float = Field(default=10.0, gt=0)
+    tiktok_max_retries: int = Field(default=3, ge=0, le=10)
+    tiktok_rate_per_s: float = Field(default=20.0, gt=0)
+    tiktok_webhook_max_age_s: float = Field(default=300.0, gt=0, description="Older pushes are refused.")
+    simulator_port: int = Field(default=8081, ge=1, le=65535, description="Demo TikTok Shop simulator port.")
+    dispatcher: bool = Field(default=True, description="Process webhook events and auto-replies in the server.")
+    dispatcher_poll_s: float = Field(default=0.5, gt=0)
+    agent_presence_seconds: float = Field(default=300.0, ge=0,
+                                          description="An agent viewing a conversation holds auto-replies this long.")
+
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     log_level: str = "INFO"

@@ -14,6 +14,7 @@ from bot.kb.loader import ShopKnowledge, load_knowledge
 from bot.kb.mentions import ProductMatcher
 
 if TYPE_CHECKING:  # heavy modules (Chroma, ONNX, SQLAlchemy, sklearn) load on first use only
+    from bot.integrations.tiktok.client import TikTokShopClient
     from bot.pipeline import Copilot
     from bot.retrieval.embeddings import Embedder
     from bot.retrieval.index import IngestReport, KnowledgeIndex
@@ -21,6 +22,7 @@ if TYPE_CHECKING:  # heavy modules (Chroma, ONNX, SQLAlchemy, sklearn) load on f
     from bot.store.db import Database
     from bot.triage.triager import Triager
     from bot.workspace.conversations import SlaPolicy
+    from bot.workspace.dispatcher import Dispatcher
 
 log = logging.getLogger("shopbot")
 
@@ -46,6 +48,35 @@ class Services:
         from bot.workspace.conversations import SlaPolicy
 
         return SlaPolicy(self.settings.sla_first_response_minutes, self.settings.sla_resolution_hours)
+
+    @cached_property
+    def tiktok(self) -> TikTokShopClient | None:
+        """The TikTok Shop API client when credentials are configured (the simulator's in the demo)."""
+        st = self.settings
+        if not (st.tiktok_app_key and st.tiktok_app_secret):
+            return None
+        from bot.integrations.tiktok.client import TikTokShopClient
+
+        return TikTokShopClient(
+            base_url=st.tiktok_api_base, auth_url=st.tiktok_auth_base, app_key=st.tiktok_app_key,
+            app_secret=st.tiktok_app_secret.get_secret_value(), shop_cipher=st.tiktok_shop_cipher,
+            access_token=st.tiktok_access_token.get_secret_value() if st.tiktok_access_token else None,
+            refresh_token=st.tiktok_refresh_token.get_secret_value() if st.tiktok_refresh_token else None,
+            timeout_s=st.tiktok_timeout_s, max_retries=st.tiktok_max_retries, rate_per_s=st.tiktok_rate_per_s)
+
+    def deliver(self, conversation_id: str, text: str, idempotency_key: str) -> str:
+        """Send a reply into a platform conversation (refused clearly when no platform is configured)."""
+        from bot.errors import BackendError
+
+        if self.tiktok is None:
+            raise BackendError("this conversation came from TikTok Shop but no TikTok Shop credentials are set")
+        return self.tiktok.send_text(conversation_id, text, idempotency_key)
+
+    @cached_property
+    def dispatcher(self) -> Dispatcher:
+        from bot.workspace.dispatcher import Dispatcher
+
+        return Dispatcher(self)
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -117,7 +148,7 @@ class Services:
                                knowledge_dir=str(root), embedder=self.embedder.name)
         if root == self.settings.knowledge_dir:
             self.__dict__["knowledge"] = kb
-        for stale in ("searcher", "products", "triager", "copilot"):  # rebuilt from the new knowledge
+        for stale in ("searcher", "products", "triager", "copilot", "dispatcher"):  # rebuilt from the new knowledge
             self.__dict__.pop(stale, None)
         log.info("ingest finished: %s", report.summary())
         return report

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.middleware.sessions import SessionMiddleware
 
 from bot import __version__
-from bot.api.routes import auth, health, knowledge, messages, workspace
+from bot.api.routes import auth, health, knowledge, messages, platform, workspace
 from bot.api.security import BodyLimit, current_user, session_secret
 from bot.config import Settings, get_settings
 from bot.errors import (
@@ -25,6 +26,26 @@ from bot.errors import (
 )
 from bot.services import Services
 
+log = logging.getLogger("shopbot")
+
+
+async def dispatch_loop(services: Services, wake: asyncio.Event) -> None:
+    """Process stored pushes and due auto-replies; wakes at once on a new push, else at the next due time."""
+    from datetime import UTC, datetime
+
+    poll = services.settings.dispatcher_poll_s
+    while True:
+        try:
+            await asyncio.to_thread(services.dispatcher.run_once)
+            due = await asyncio.to_thread(services.dispatcher.next_due)
+        except Exception:  # keep serving; the failure is logged and retried on the next round
+            log.exception("dispatcher round failed")
+            due = None
+        wait = poll if due is None else max(0.0, min(poll, (due - datetime.now(UTC)).total_seconds()))
+        wake.clear()
+        with suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), timeout=wait)
+
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     """Build the app; tests pass their own Settings (tmp data dir) or Services."""
@@ -34,13 +55,17 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         svc = services or Services(settings or get_settings())
         svc.db  # noqa: B018 - migrate before the first request
         app.state.services = svc
-        task = None
+        tasks = []
+        if svc.settings.dispatcher:
+            wake = asyncio.Event()
+            app.state.wake_dispatcher = wake.set
+            tasks.append(asyncio.create_task(dispatch_loop(svc, wake)))
         if svc.settings.demo and svc.settings.demo_stream_seconds > 0:
             from bot.workspace import demo
 
-            task = asyncio.create_task(demo.stream(svc, svc.settings.demo_stream_seconds))
+            tasks.append(asyncio.create_task(demo.stream(svc, svc.settings.demo_stream_seconds)))
         yield
-        if task is not None:
+        for task in tasks:
             task.cancel()
 
     cfg = services.settings if services else (settings or get_settings())
@@ -54,6 +79,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(knowledge.router, dependencies=signed_in)
     app.include_router(messages.router, dependencies=signed_in)
     app.include_router(workspace.router)
+    app.include_router(platform.router)
     from bot.web.routes import mount_web
 
     mount_web(app)

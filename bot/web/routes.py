@@ -19,7 +19,7 @@ from bot.api.security import OptionalUserDep, csrf_token
 from bot.domain import INTENTS
 from bot.errors import ShopbotError
 from bot.web.i18n import UI_LANGUAGES, translator
-from bot.workspace import actions, cases, conversations, views
+from bot.workspace import actions, cases, conversations, dispatcher, execution, views
 from bot.workspace.auth import CurrentUser
 from bot.workspace.schemas import DecideIn, OptionIn, ProposeIn
 
@@ -129,7 +129,10 @@ def conversation(conversation_id: int, request: Request, services: ServicesDep, 
                              stall_hours=services.settings.case_stall_hours, now=datetime.now(UTC))
     except ShopbotError as exc:
         return render(request, "error.html", user, code=404, message=str(exc))
-    return render(request, "conversation.html", user, d=d)
+    views.mark_presence(db=services.db, conversation_id=conversation_id,
+                        seconds=services.settings.agent_presence_seconds)
+    autos = dispatcher.auto_replies_of(services, conversation_id)
+    return render(request, "conversation.html", user, d=d, autos=autos)
 
 
 @router.post("/conversations/{conversation_id}/regenerate")
@@ -160,7 +163,8 @@ def send(draft_id: int, request: Request, services: ServicesDep, user: OptionalU
         return need_login(request)
     url = f"/conversations/{conversation_id}"
     return act(request, url, url, lambda: actions.send_draft(
-        db=services.db, copilot=services.copilot, user=user, draft_id=draft_id, text=text or None),
+        db=services.db, copilot=services.copilot, user=user, draft_id=draft_id, text=text or None,
+        deliver=services.deliver),
         translator(ui_lang(request))("flash.sent"))
 
 
@@ -214,6 +218,8 @@ def decide(approval_id: int, verdict: str, request: Request, services: ServicesD
             raise ShopbotError(f"not a valid amount: {amount!r}") from exc
         actions.decide(db=services.db, copilot=services.copilot, user=user, approval_id=approval_id,
                        approve=verdict == "approve", body=body)
+        if verdict == "approve":
+            execution.execute(services=services, approval_id=approval_id, actor=user.username)
 
     return act(request, "/approvals", "/approvals", run,
                translator(ui_lang(request))("flash.approved" if verdict == "approve" else "flash.rejected"))

@@ -5,6 +5,7 @@ Every function checks the role server-side, runs in one transaction and writes a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -15,7 +16,7 @@ from bot.domain import Triage
 from bot.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from bot.planning.plan import Plan, ProposedOption
 from bot.routing.decisions import Decision
-from bot.store.models import ApprovalRow, AuditRow, ConversationRow, DraftRow, MessageRow, OrderRow
+from bot.store.models import ApprovalRow, AuditRow, AutoReplyRow, ConversationRow, DraftRow, MessageRow, OrderRow
 from bot.workspace import cases
 from bot.workspace.auth import CurrentUser, require
 from bot.workspace.conversations import draft_row, rank_of, supersede
@@ -53,9 +54,15 @@ def draft_out(d: DraftRow) -> DraftOut:
                     sent_by=d.sent_by, created_at=d.created_at)
 
 
+Deliver = Callable[[str, str, str], str]  # (platform conversation id, text, idempotency key) -> message id
+
+
 def send_draft(*, db: Database, copilot: Copilot, user: CurrentUser, draft_id: int, text: str | None,
-               now: datetime | None = None) -> SentOut:
-    """Send a suggestion as it is (one click) or edited; an edit that breaks a hard rule is refused."""
+               now: datetime | None = None, deliver: Deliver | None = None, auto: bool = False) -> SentOut:
+    """Send a suggestion as it is (one click) or edited; an edit that breaks a hard rule is refused.
+
+    A platform conversation is delivered through `deliver` first: if the platform refuses, nothing is
+    recorded as sent (the error reaches the caller and the suggestion stays)."""
     require(user, "agent", "sending a reply")
     now = now or datetime.now(UTC)
     with db.session() as s:
@@ -72,9 +79,16 @@ def send_draft(*, db: Database, copilot: Copilot, user: CurrentUser, draft_id: i
         elif not d.guardrails.get("passed", False):
             raise InvalidInputError("this suggestion did not pass the guardrails; edit it before sending")
         conv = _get(s, ConversationRow, d.conversation_id, "conversation")
+        platform_id = None
+        if conv.external_id and deliver is not None:
+            platform_id = deliver(conv.external_id, final, f"shopbot-draft-{d.id}")
         msg = MessageRow(conversation_id=conv.id, direction="out", channel=conv.channel, author=user.username,
-                         text=final, created_at=now)
+                         text=final, created_at=now, external_id=platform_id, auto=auto)
         s.add(msg)
+        if not auto:  # a person answered: nothing automatic goes out on top of it
+            for pending in s.scalars(select(AutoReplyRow).where(AutoReplyRow.conversation_id == conv.id,
+                                                                AutoReplyRow.status == "pending")):
+                pending.status, pending.reason, pending.decided_at = "cancelled", "an agent replied", now
         d.status, d.final_text, d.accepted_as_is = "sent", final, final == d.text
         d.sent_by, d.sent_at = user.username, now
         if conv.first_response_at is None:

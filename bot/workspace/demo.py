@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from sqlalchemy import func, select
 
+from bot.config import Settings
 from bot.domain import Channel
 from bot.errors import KnowledgeError
 from bot.store.models import ConversationRow, UserRow
@@ -81,16 +84,52 @@ def seed_inbox(services: Services, now: datetime | None = None) -> int:
     return len(traffic.inbox)
 
 
+SIM_APP_KEY, SIM_APP_SECRET = "demo-app-key", "demo-app-secret-for-the-local-simulator"
+
+
+def with_simulator(settings: Settings) -> Settings:
+    """Point the TikTok Shop settings at the local simulator unless real credentials are configured."""
+    if settings.tiktok_app_key:
+        return settings
+    base = f"http://127.0.0.1:{settings.simulator_port}"
+    return settings.model_copy(update={
+        "tiktok_app_key": SIM_APP_KEY, "tiktok_app_secret": SecretStr(SIM_APP_SECRET), "tiktok_api_base": base,
+        "tiktok_auth_base": base, "tiktok_shop_cipher": "SIM", "tiktok_refresh_token": SecretStr("sim-refresh-token")})
+
+
+def start_simulator(settings: Settings, webhook_url: str) -> threading.Thread:
+    """Serve the TikTok Shop simulator in a background thread (demo only)."""
+    import uvicorn
+
+    from bot.integrations.tiktok.simulator import create_simulator
+
+    app = create_simulator(app_key=SIM_APP_KEY, app_secret=SIM_APP_SECRET, webhook_url=webhook_url)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=settings.simulator_port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True, name="tiktok-simulator")
+    thread.start()
+    return thread
+
+
 async def stream(services: Services, every_s: float) -> None:
-    """Deliver the stream messages one by one, then stop (a background task of the demo server)."""
+    """Simulated buyers write one by one through the simulator (webhook -> triage -> draft -> auto-reply
+    or agent); without a simulator the messages are received directly. Stops after the last one."""
     traffic = load_traffic(services.settings.knowledge_dir)
-    for m in traffic.stream:
-        await asyncio.sleep(every_s)
-        try:
-            await asyncio.to_thread(conversations.receive, db=services.db, copilot=services.copilot,
-                                    inbound=_inbound(m, datetime.now(UTC)))
-        except Exception:  # the demo must not take the server down; the error is logged, not hidden
-            log.exception("demo stream message failed")
+    st = services.settings
+    sim = st.tiktok_api_base if st.tiktok_app_key == SIM_APP_KEY else None
+    async with httpx.AsyncClient(timeout=30) as http:
+        for n, m in enumerate(traffic.stream, start=1):
+            await asyncio.sleep(every_s)
+            try:
+                if sim:
+                    buyer = m.buyer_id or f"guest-{n}"
+                    r = await http.post(f"{sim}/sim/buyers/{buyer}/messages", json={"text": m.text,
+                                                                                    "order_id": m.order_id})
+                    r.raise_for_status()
+                else:
+                    await asyncio.to_thread(conversations.receive, db=services.db, copilot=services.copilot,
+                                            inbound=_inbound(m, datetime.now(UTC)))
+            except Exception:  # the demo must not take the server down; the error is logged, not hidden
+                log.exception("demo stream message failed")
 
 
 def start(services: Services) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,6 +14,9 @@ from bot.workspace import cases
 from bot.workspace.actions import approval_out, draft_out
 from bot.workspace.conversations import SlaPolicy, summary
 from bot.workspace.schemas import BuyerPanel, ConversationDetail, MessageOut, OrderPanel
+
+if TYPE_CHECKING:
+    from bot.store.db import Database
 
 
 def detail(*, session: Session, conversation_id: int, sla: SlaPolicy, stall_hours: float,
@@ -74,3 +77,14 @@ def metrics(*, session: Session, sla: SlaPolicy, now: datetime) -> dict[str, Any
                                    .where(MessageRow.created_at >= now - timedelta(hours=24))),
         "at": now.astimezone(UTC).isoformat(),
     }
+
+
+def mark_presence(*, db: Database, conversation_id: int, seconds: float, now: datetime | None = None) -> None:
+    """An agent is looking at the conversation: automatic replies hold off for `seconds`."""
+    if seconds <= 0:
+        return
+    now = now or datetime.now(UTC)
+    with db.session() as s:
+        c = s.get(ConversationRow, conversation_id)
+        if c is not None:
+            c.agent_active_until = now + timedelta(seconds=seconds)

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Query
 from bot.api.deps import ServicesDep
 from bot.api.security import UserDep
 from bot.domain import Intent, Priority
-from bot.workspace import actions, cases, conversations, views
+from bot.store.models import ApprovalRow
+from bot.workspace import actions, cases, conversations, execution, views
 from bot.workspace.auth import require
 from bot.workspace.schemas import (
     ApprovalOut,
@@ -58,8 +59,12 @@ def inbound(body: Inbound, services: ServicesDep, user: UserDep) -> dict[str, An
 def conversation(conversation_id: int, services: ServicesDep, user: UserDep) -> ConversationDetail:
     """The thread, order panel, buyer value, current suggestion, approvals and case."""
     with services.db.session() as s:
-        return views.detail(session=s, conversation_id=conversation_id, sla=services.sla,
-                            stall_hours=services.settings.case_stall_hours, now=_now())
+        detail = views.detail(session=s, conversation_id=conversation_id, sla=services.sla,
+                              stall_hours=services.settings.case_stall_hours, now=_now())
+    if user.via == "session":  # a person has it open: automatic replies wait
+        views.mark_presence(db=services.db, conversation_id=conversation_id,
+                            seconds=services.settings.agent_presence_seconds)
+    return detail
 
 
 @router.post("/conversations/{conversation_id}/drafts", response_model=DraftOut, status_code=201)
@@ -78,8 +83,8 @@ def resolve(conversation_id: int, services: ServicesDep, user: UserDep) -> None:
 @router.post("/drafts/{draft_id}/send", response_model=SentOut)
 def send(draft_id: int, body: SendIn, services: ServicesDep, user: UserDep) -> SentOut:
     """Accept a suggestion as it is (no text) or send an edited text (guardrails re-checked)."""
-    return (actions.send_draft(
-        db=services.db, copilot=services.copilot, user=user, draft_id=draft_id, text=body.text))
+    return actions.send_draft(db=services.db, copilot=services.copilot, user=user, draft_id=draft_id,
+                              text=body.text, deliver=services.deliver)
 
 
 @router.post("/drafts/{draft_id}/proposal", response_model=ApprovalOut, status_code=201)
@@ -100,8 +105,11 @@ def approvals(services: ServicesDep, user: UserDep,
 @router.post("/approvals/{approval_id}/approve", response_model=ApprovalOut)
 def approve(approval_id: int, body: DecideIn, services: ServicesDep, user: UserDep) -> ApprovalOut:
     """Approve one option, optionally with an edited amount (supervisor or owner, within authority)."""
-    return (actions.decide(
-        db=services.db, copilot=services.copilot, user=user, approval_id=approval_id, approve=True, body=body))
+    actions.decide(db=services.db, copilot=services.copilot, user=user, approval_id=approval_id, approve=True,
+                   body=body)
+    execution.execute(services=services, approval_id=approval_id, actor=user.username)
+    with services.db.session() as s:
+        return actions.approval_out(s, s.get(ApprovalRow, approval_id))  # type: ignore[arg-type]
 
 
 @router.post("/approvals/{approval_id}/reject", response_model=ApprovalOut)

@@ -1,0 +1,1 @@
+"""Connections to commerce platforms (the edges where shopbot meets real traffic)."""
