@@ -115,12 +115,13 @@ def test_agent_proposes_but_cannot_approve_supervisor_approves(ws: Services, cli
     assert r.status_code == 200, r.text
     decided = r.json()
     assert decided["status"] == "approved" and decided["decided_by"] == "supervisor"
-    assert [e["action"] for e in decided["audit"]] == ["proposed", "approved"]
+    # not a TikTok Shop conversation: the case says the refund is to be done by hand
+    assert [e["action"] for e in decided["audit"]] == ["proposed", "approved", "execute_by_hand"]
     assert sup.post(f"/api/approvals/{appr['id']}/approve", json={"option_id": option}).status_code == 409
     detail = agent.get(f"/api/conversations/{cid}").json()
     follow = detail["suggestion"]
     assert follow["kind"] == "follow_up" and follow["guardrails"]["passed"] and follow["text"]
-    assert [s["step"] for s in detail["case"]["steps"]][-2:] == ["proposed", "approved"]
+    assert [s["step"] for s in detail["case"]["steps"]][-3:] == ["proposed", "approved", "execute_by_hand"]
     assert agent.post(f"/api/drafts/{follow['id']}/send", json={}).status_code == 200
 
 

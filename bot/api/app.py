@@ -55,7 +55,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         svc = services or Services(settings or get_settings())
         svc.db  # noqa: B018 - migrate before the first request
         app.state.services = svc
-        tasks = []
+        from bot.integrations.tiktok.intake import IntakeWriter
+
+        app.state.intake = IntakeWriter(svc.db)
+        tasks = [asyncio.create_task(app.state.intake.run())]
         if svc.settings.dispatcher:
             wake = asyncio.Event()
             app.state.wake_dispatcher = wake.set

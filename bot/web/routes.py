@@ -20,7 +20,7 @@ from bot.domain import INTENTS
 from bot.errors import ShopbotError
 from bot.web.i18n import UI_LANGUAGES, translator
 from bot.workspace import actions, cases, conversations, dispatcher, execution, views
-from bot.workspace.auth import CurrentUser
+from bot.workspace.auth import CurrentUser, require
 from bot.workspace.schemas import DecideIn, OptionIn, ProposeIn
 
 HERE = Path(__file__).resolve().parent
@@ -115,6 +115,7 @@ def inbox(request: Request, services: ServicesDep, user: OptionalUserDep, status
             urgent=True if urgent == "1" else None, limit=50, offset=(page - 1) * 50)
         counts = views.metrics(session=s, sla=services.sla, now=datetime.now(UTC))
     return render(request, "inbox.html", user, page_data=data, counts=counts, intents=INTENTS,
+                  auto_on=dispatcher.auto_switch(services),
                   filters={"status": status, "intent": intent, "priority": priority, "urgent": urgent},
                   page=page)
 
@@ -189,6 +190,19 @@ def propose(draft_id: int, request: Request, services: ServicesDep, user: Option
                         body=ProposeIn(note=note or None, options=options))
 
     return act(request, url, url, run, translator(ui_lang(request))("flash.proposed"))
+
+
+@router.post("/settings/auto-replies")
+def switch_auto_replies(request: Request, services: ServicesDep, user: OptionalUserDep,
+                        enabled: Annotated[str, Form(max_length=5)]) -> Response:
+    if user is None:
+        return need_login(request)
+
+    def run() -> None:
+        require(user, "owner", "switching auto-replies")
+        dispatcher.set_auto_switch(services, on=enabled == "true", by=user.username)
+
+    return act(request, "/inbox", "/inbox", run, translator(ui_lang(request))("flash.auto_switched"))
 
 
 @router.get("/approvals", response_class=HTMLResponse)

@@ -90,21 +90,25 @@ class Dispatcher:
         self.policy: AutoReplyPolicy = load_policy(services.knowledge.rules)
 
     # -- events ---------------------------------------------------------------------------------
-    def process_events(self, now: datetime | None = None, limit: int = 100) -> int:
+    def process_events(self, now: datetime | None = None, limit: int = 200) -> int:
+        """Handle stored events in arrival order; their outcomes are written in one transaction (a crash
+        in between only means a redo, and redoing is safe: messages are deduplicated by platform id)."""
+        now = now or datetime.now(UTC)
         with self.services.db.session() as s:
-            ids = list(s.scalars(select(WebhookEventRow.id).where(WebhookEventRow.status == "received")
-                                 .order_by(WebhookEventRow.id).limit(limit)))
-        for event_id in ids:
-            self._process(event_id, now or datetime.now(UTC))
-        return len(ids)
+            events = [(e.id, e.type, e.payload) for e in s.scalars(
+                select(WebhookEventRow).where(WebhookEventRow.status == "received")
+                .order_by(WebhookEventRow.id).limit(limit))]
+        outcomes = {eid: self._process(etype, payload, now) for eid, etype, payload in events}
+        if outcomes:
+            with self.services.db.session() as s:
+                for ev in s.scalars(select(WebhookEventRow).where(WebhookEventRow.id.in_(outcomes))):
+                    ev.status, ev.error = outcomes[ev.id]
+                    ev.processed_at = now
+        return len(events)
 
-    def _process(self, event_id: int, now: datetime) -> None:
-        with self.services.db.session() as s:
-            ev = s.get(WebhookEventRow, event_id)
-            if ev is None or ev.status != "received":
-                return
-            payload, etype = ev.payload, ev.type
-        status, note = "processed", None
+    def _process(self, etype: int, payload: dict[str, Any], now: datetime) -> tuple[str, str | None]:
+        status: str
+        note: str | None
         try:
             if etype == signing.NEW_MESSAGE:
                 status, note = self._new_message(payload["data"], now)
@@ -113,13 +117,10 @@ class Dispatcher:
                 status, note = self._order_event(etype, payload["data"], now)
             else:
                 status, note = "ignored", f"event type {etype} is not used"
-        except (KeyError, TypeError, ValueError, ShopbotError) as exc:
+        except Exception as exc:  # recorded as failed with the reason, never retried forever
             status, note = "failed", f"{type(exc).__name__}: {str(exc)[:300]}"
-            log.warning("event %s failed: %s", event_id, note)
-        with self.services.db.session() as s:
-            ev = s.get(WebhookEventRow, event_id)
-            if ev is not None:
-                ev.status, ev.error, ev.processed_at = status, note, now
+            log.warning("event type %s failed: %s", etype, note)
+        return status, note
 
     def _new_message(self, data: dict[str, Any], now: datetime) -> tuple[str, str | None]:
         sender = data.get("sender") or {}

@@ -68,6 +68,7 @@ class MessageOut(BaseModel):
     text: str
     created_at: datetime
     triage: dict[str, Any] | None = None
+    auto: bool = False
 
 
 class DraftOut(BaseModel):

@@ -38,7 +38,7 @@ def detail(*, session: Session, conversation_id: int, sla: SlaPolicy, stall_hour
     return ConversationDetail(
         conversation=summary(c, buyer, msgs[-1].text if msgs else "", sla, now),
         messages=[MessageOut(id=m.id, direction=m.direction, channel=m.channel, author=m.author, text=m.text,
-                             created_at=m.created_at, triage=m.triage) for m in msgs],
+                             created_at=m.created_at, triage=m.triage, auto=m.auto) for m in msgs],
         suggestion=draft_out(suggestion) if suggestion else None,
         drafts=[draft_out(d) for d in drafts],
         approvals=[approval_out(session, a) for a in approvals],
@@ -73,6 +73,7 @@ def metrics(*, session: Session, sla: SlaPolicy, now: datetime) -> dict[str, Any
         "cases_open": count(select(func.count()).select_from(CaseRow).where(CaseRow.status == "open")),
         "drafts_sent": count(sent),
         "drafts_sent_as_is": count(sent.where(DraftRow.accepted_as_is.is_(True))),
+        **_durations(session),
         "messages_last_24h": count(select(func.count()).select_from(MessageRow)
                                    .where(MessageRow.created_at >= now - timedelta(hours=24))),
         "at": now.astimezone(UTC).isoformat(),
@@ -88,3 +89,15 @@ def mark_presence(*, db: Database, conversation_id: int, seconds: float, now: da
         c = s.get(ConversationRow, conversation_id)
         if c is not None:
             c.agent_active_until = now + timedelta(seconds=seconds)
+
+
+def _durations(session: Session) -> dict[str, float | None]:
+    """Median minutes to first response and to resolution, from the real timestamps."""
+    rows = session.execute(select(ConversationRow.first_message_at, ConversationRow.first_response_at,
+                                  ConversationRow.resolved_at)
+                           .where(ConversationRow.first_response_at.is_not(None))
+                           .order_by(ConversationRow.id.desc()).limit(5000)).all()
+    first = sorted((r[1] - r[0]).total_seconds() / 60 for r in rows if r[1] is not None)
+    solved = sorted((r[2] - r[0]).total_seconds() / 60 for r in rows if r[2] is not None)
+    return {"median_first_response_minutes": round(first[len(first) // 2], 1) if first else None,
+            "median_resolution_minutes": round(solved[len(solved) // 2], 1) if solved else None}

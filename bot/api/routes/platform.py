@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
@@ -35,7 +36,15 @@ async def tiktok_webhook(request: Request, services: ServicesDep) -> JSONRespons
     except WebhookRejected as exc:
         log.warning("webhook refused (%s): %s", exc.status, exc)
         return JSONResponse({"code": exc.status, "message": str(exc)}, status_code=exc.status)
-    stored = dispatcher.store_event(services, envelope)
+    writer = getattr(request.app.state, "intake", None)
+    try:
+        if writer is not None:
+            stored = await writer.submit(envelope)
+        else:
+            stored = await run_in_threadpool(dispatcher.store_event, services, envelope)
+    except Exception:  # not stored, so not acknowledged: the platform will redeliver
+        log.exception("could not store webhook %s", envelope.tts_notification_id)
+        return JSONResponse({"code": 503, "message": "could not store the event; retry"}, status_code=503)
     wake = getattr(request.app.state, "wake_dispatcher", None)
     if stored and wake is not None:
         wake()

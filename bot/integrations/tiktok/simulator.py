@@ -53,6 +53,7 @@ class SimState:
         self.faults: list[int] = []
         self.tokens: set[str] = set()
         self.calls: list[str] = []
+        self.pushed_at: dict[str, float] = {}  # first delivery attempt of each push (for latency benchmarks)
 
     def next(self, prefix: str) -> str:
         return f"{prefix}{next(self.ids)}"
@@ -87,6 +88,7 @@ def create_simulator(*, app_key: str, app_secret: str, webhook_url: str | None, 
     async def deliver(nid: str) -> dict[str, Any]:
         body = state.notifications[nid]
         url = app.state.webhook_url
+        state.pushed_at.setdefault(nid, time.time())
         if not url:
             return {"delivered": False, "status": None}
         headers = {"authorization": webhook_signature(app_key, app_secret, body), "content-type": "application/json"}
@@ -154,7 +156,8 @@ def create_simulator(*, app_key: str, app_secret: str, webhook_url: str | None, 
             return _err(400, BAD_REQUEST, "only TEXT messages are supported")
         text = json.loads(body["content"])["content"]
         mid = state.next("sim-msg-")
-        conv["messages"].append({"message_id": mid, "sender": "SHOP", "text": text, "create_time": int(time.time())})
+        conv["messages"].append({"message_id": mid, "sender": "SHOP", "text": text, "create_time": int(time.time()),
+                                 "received_at": time.time()})
         return _ok({"message_id": mid})
 
     @app.get("/customer_service/202309/conversations/{cid}/messages")
@@ -227,6 +230,13 @@ def create_simulator(*, app_key: str, app_secret: str, webhook_url: str | None, 
     def sim_faults(faults: Faults) -> JSONResponse:
         state.faults.extend(faults.statuses)
         return JSONResponse({"pending_faults": len(state.faults)})
+
+    @app.get("/sim/notifications/{nid}")
+    def sim_notification(nid: str) -> JSONResponse:
+        if nid not in state.notifications:
+            return _err(404, NOT_FOUND, f"notification {nid} not found")
+        return JSONResponse({"notification_id": nid, "pushed_at": state.pushed_at.get(nid),
+                             "event": json.loads(state.notifications[nid])})
 
     @app.get("/sim/stats")
     def sim_stats() -> JSONResponse:
