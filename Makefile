@@ -37,6 +37,8 @@ bench: install
 	$(BIN)/python -m benchmarks.retrieval
 	$(BIN)/python -m benchmarks.triage
 	$(BIN)/python -m benchmarks.drafting
+	$(BIN)/python -m benchmarks.workspace
+	$(BIN)/python -m benchmarks.platform
 
 eval: install
 	$(BIN)/shopbot ingest

@@ -75,7 +75,7 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address.")] = None
 
         if not settings.tiktok_app_key:  # the whole loop offline: simulated TikTok Shop -> webhook -> shopbot
             settings = services.settings = demo_shop.with_simulator(settings)
-            demo_shop.start_simulator(settings, f"http://{h}:{p}/webhooks/tiktok")
+            demo_shop.start_simulator(settings, f"http://{h}:{p}/webhooks/tiktok", services.knowledge.orders)
             out.print(f"  TikTok Shop simulator on {settings.tiktok_api_base} (pushes to /webhooks/tiktok)")
         err.print("seeding the demo inbox (each message goes through triage and drafting)...")
         info = _run(lambda: demo_shop.start(services))

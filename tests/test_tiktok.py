@@ -118,8 +118,8 @@ def loop(demo: Services, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
         for role, password in PASSWORDS.items():
             row = auth.add_user(session=s, username=role, password=password, role=role)
             tokens[role] = auth.create_token(session=s, user_id=row.id, name="t")
-    sim_server = _serve(create_simulator(app_key=KEY, app_secret=SECRET, webhook_url=f"{shop_url}/webhooks/tiktok"),
-                        sim_port)
+    sim_server = _serve(create_simulator(app_key=KEY, app_secret=SECRET, webhook_url=f"{shop_url}/webhooks/tiktok",
+                                         orders=services.knowledge.orders), sim_port)
     shop_server, shop_thread = _serve(create_app(settings, services), shop_port)
     yield Loop(services, shop_url, sim_url, tokens)
     shop_server.should_exit = True  # shopbot first, so nothing is sent to a simulator that is gone
@@ -222,23 +222,33 @@ def test_an_agent_stepping_in_cancels_the_auto_reply(loop: Loop) -> None:
 
 
 def test_an_approved_refund_is_executed_through_the_api_client(loop: Loop) -> None:
-    with loop.services.db.session() as s:
-        approval = s.scalar(select(ApprovalRow).join(ConversationRow, ConversationRow.id == ApprovalRow.conversation_id)
-                            .where(ApprovalRow.status == "pending", ConversationRow.order_id == REFUND["order_id"]))
-        assert approval is not None and approval.proposed_by == "shopbot"
-        aid = approval.id
-        refund = next((o for o in approval.options if o["action"] in ("refund", "partial_refund")), approval.options)
-        assert isinstance(refund, dict), refund
-    r = loop.api("supervisor").post(f"/api/approvals/{aid}/approve", json={"option_id": refund["id"]})
+    order = "576102938475610017"
+    sent = loop.buyer_says({"buyer": "B-1007", "order_id": order,
+                            "text": "the play mat arrived torn down the middle, I want a refund please"})
+    cid = loop.conversation_of(sent["conversation_id"])
+
+    def pending() -> ApprovalRow | None:
+        with loop.services.db.session() as s:
+            return s.scalar(select(ApprovalRow).where(ApprovalRow.conversation_id == cid,
+                                                      ApprovalRow.status == "pending"))
+    approval = wait_until(pending, what="the approval request filed with the acknowledgement")
+    assert approval.proposed_by == "shopbot"
+    refund = next(o for o in approval.options if o["action"] in ("refund", "partial_refund"))
+    r = loop.api("supervisor").post(f"/api/approvals/{approval.id}/approve", json={"option_id": refund["id"]})
     assert r.status_code == 200, r.text
-    steps = [e["action"] for e in r.json()["audit"]]
-    assert steps[-1] == "executed"
-    decisions = httpx.get(f"{loop.sim}/sim/decisions").json()["decisions"]
-    assert [d["kind"] for d in decisions] == ["REFUND"] and decisions[0]["order_id"] == REFUND["order_id"]
-    assert decisions[0]["refund_amount"]["amount"] == f"{refund['amount']:.2f}"
-    again = loop.api("supervisor").post(f"/api/approvals/{aid}/execute").json()  # a retry is idempotent
-    assert again["executed"] and len(httpx.get(f"{loop.sim}/sim/decisions").json()["decisions"]) == 1
-    assert loop.api("agent").post(f"/api/approvals/{aid}/execute").status_code == 403
+    assert [e["action"] for e in r.json()["audit"]][-1] == "executed"
+
+    def executed() -> list[dict[str, Any]]:
+        decisions = httpx.get(f"{loop.sim}/sim/decisions").json()["decisions"]
+        return [d for d in decisions if d["order_id"] == order]
+    mine = executed()
+    assert [d["kind"] for d in mine] == ["REFUND"]
+    assert mine[0]["refund_amount"]["amount"] == f"{refund['amount']:.2f}"
+    again = loop.api("supervisor").post(f"/api/approvals/{approval.id}/execute").json()  # a retry is idempotent
+    assert again["executed"] and len(executed()) == 1
+    assert loop.api("agent").post(f"/api/approvals/{approval.id}/execute").status_code == 403
+    detail = loop.api("agent").get(f"/api/conversations/{cid}").json()
+    assert detail["case"]["steps"][-1]["step"] == "executed"
 
 
 def test_the_owner_switches_auto_replies_off_at_once(loop: Loop) -> None:
@@ -266,3 +276,20 @@ def test_the_client_signs_retries_and_refreshes_its_token(loop: Loop) -> None:
                              shop_cipher="SIM", access_token="sim-access-token", refresh_token=None, backoff_s=0.01)
     with pytest.raises(Exception, match="signature is invalid"):
         wrong.send_text(sent["conversation_id"], "x", "k")
+
+
+def test_the_client_reads_orders_tracking_and_conversations(loop: Loop) -> None:
+    client = TikTokShopClient(base_url=loop.sim, auth_url=loop.sim, app_key=KEY, app_secret=SECRET,
+                              shop_cipher="SIM", access_token=None, refresh_token="sim-refresh-token")
+    orders = client.orders([WISMO["order_id"], "000000000000000000"])
+    assert [o["id"] for o in orders] == [WISMO["order_id"]] and orders[0]["status"] == "IN_TRANSIT"
+    events = client.tracking(WISMO["order_id"])
+    assert events and events == sorted(events, key=lambda e: -e["update_time_millis"])
+    sent = loop.buyer_says({"buyer": "B-1014", "text": "halo"})
+    assert sent["conversation_id"] in [c["id"] for c in client.conversations(page_size=50)]
+    assert client.messages(sent["conversation_id"])[0]["text"] == "halo"
+    client.mark_read(sent["conversation_id"])
+    cancel_id = client.cancel_order(order_id=WISMO["order_id"], reason="buyer asked", idempotency_key="c-1")
+    assert cancel_id == client.cancel_order(order_id=WISMO["order_id"], reason="buyer asked", idempotency_key="c-1")
+    with pytest.raises(Exception, match="not found"):
+        client.tracking("000000000000000000")

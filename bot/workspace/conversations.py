@@ -47,7 +47,10 @@ class SlaPolicy:
                         first_response_risk=self._risk(first_due, first_at, self.first, now),  # type: ignore[arg-type]
                         resolution_due=res_due, resolved_at=res_at,
                         resolution_risk=self._risk(res_due, res_at, self.resolution, now),  # type: ignore[arg-type]
-                        minutes_left=left)
+                        minutes_left=left,
+                        first_response_minutes=None if first_at is None else round((first_at - start).total_seconds()
+                                                                                   / 60, 1),
+                        resolution_minutes=None if res_at is None else round((res_at - start).total_seconds() / 60, 1))
 
 
 def _aware(dt: datetime | None) -> Any:

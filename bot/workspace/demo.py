@@ -97,13 +97,13 @@ def with_simulator(settings: Settings) -> Settings:
         "tiktok_auth_base": base, "tiktok_shop_cipher": "SIM", "tiktok_refresh_token": SecretStr("sim-refresh-token")})
 
 
-def start_simulator(settings: Settings, webhook_url: str) -> threading.Thread:
+def start_simulator(settings: Settings, webhook_url: str, orders: dict[str, Any] | None = None) -> threading.Thread:
     """Serve the TikTok Shop simulator in a background thread (demo only)."""
     import uvicorn
 
     from bot.integrations.tiktok.simulator import create_simulator
 
-    app = create_simulator(app_key=SIM_APP_KEY, app_secret=SIM_APP_SECRET, webhook_url=webhook_url)
+    app = create_simulator(app_key=SIM_APP_KEY, app_secret=SIM_APP_SECRET, webhook_url=webhook_url, orders=orders)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=settings.simulator_port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True, name="tiktok-simulator")
     thread.start()

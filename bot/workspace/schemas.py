@@ -34,6 +34,8 @@ class SlaClock(BaseModel):
     resolved_at: datetime | None
     resolution_risk: Risk
     minutes_left: int | None  # to the next due time still open; negative when breached
+    first_response_minutes: float | None = None  # measured from the real timestamps
+    resolution_minutes: float | None = None
 
 
 class ConversationSummary(BaseModel):

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bot.integrations.tiktok.signing import NEW_MESSAGE, api_signature, webhook_signature
+from bot.kb.schemas import Order
 
 BAD_SIGN, BAD_TOKEN, BAD_REQUEST, NOT_FOUND = 106001, 105002, 36009004, 36009003
 
@@ -70,13 +71,14 @@ def _err(status: int, code: int, message: str) -> JSONResponse:
 
 def create_simulator(*, app_key: str, app_secret: str, webhook_url: str | None, shop_id: str = "SIM-SHOP",
                      access_token: str = "sim-access-token", refresh_token: str = "sim-refresh-token",
-                     clock_skew_s: float = 300) -> FastAPI:
+                     clock_skew_s: float = 300, orders: dict[str, Order] | None = None) -> FastAPI:
     """The simulator app; `webhook_url` is where buyer events are pushed (shopbot's /webhooks/tiktok)."""
     app = FastAPI(title="TikTok Shop simulator (shopbot tests and demo)")
     state = SimState()
     state.tokens.add(access_token)
     app.state.sim = state
     app.state.webhook_url = webhook_url
+    known = dict(orders or {})
 
     async def push(event_type: int, data: dict[str, Any]) -> dict[str, Any]:
         nid = state.next("sim-n-")
@@ -174,6 +176,31 @@ def create_simulator(*, app_key: str, app_secret: str, webhook_url: str | None, 
     @app.post("/customer_service/202309/conversations/{cid}/messages/read")
     def mark_read(cid: str) -> JSONResponse:
         return _ok({}) if cid in state.conversations else _err(404, NOT_FOUND, f"conversation {cid} not found")
+
+    def order_json(o: Order) -> dict[str, Any]:
+        currency = "IDR" if o.market == "ID" else "EUR" if o.market == "ES" else "MXN" if o.market == "MX" else "USD"
+        return {"id": o.order_id, "status": o.status.upper(), "buyer_user_id": o.buyer_id,
+                "payment": {"total_amount": f"{o.total:.2f}", "currency": currency},
+                "line_items": [{"seller_sku": i.sku, "sku_name": i.option, "quantity": i.qty,
+                                "sale_price": f"{i.unit_price:.2f}"} for i in o.items],
+                "tracking_number": o.tracking_number, "shipping_provider": o.carrier}
+
+    @app.get("/order/202309/orders")
+    def get_orders(ids: str = "") -> JSONResponse:
+        wanted = [i for i in ids.split(",") if i][:50]
+        if not wanted:
+            return _err(400, BAD_REQUEST, "ids is required")
+        return _ok({"orders": [order_json(known[i]) for i in wanted if i in known]})
+
+    @app.get("/fulfillment/202309/orders/{order_id}/tracking")
+    def get_tracking(order_id: str) -> JSONResponse:
+        o = known.get(order_id)
+        if o is None:
+            return _err(404, NOT_FOUND, f"order {order_id} not found")
+        now_ms = int(time.time() * 1000)
+        events = sorted(o.tracking_events, key=lambda e: e.days_ago)
+        return _ok({"tracking": [{"description": f"{e.description} ({e.location})",
+                                  "update_time_millis": now_ms - int(e.days_ago * 86_400_000)} for e in events]})
 
     @app.post("/return_refund/202309/returns")
     async def create_return(request: Request) -> JSONResponse:
