@@ -113,7 +113,7 @@ def inbox(request: Request, services: ServicesDep, user: OptionalUserDep, status
             intent=intent if intent in INTENTS else None,
             priority=priority if priority in ("red", "orange", "yellow") else None,
             urgent=True if urgent == "1" else None, limit=50, offset=(page - 1) * 50)
-        counts = views.metrics(session=s, sla=services.sla, now=datetime.now(UTC))
+        counts = views.inbox_counts(session=s, sla=services.sla, now=datetime.now(UTC))
     return render(request, "inbox.html", user, page_data=data, counts=counts, intents=INTENTS,
                   auto_on=dispatcher.auto_switch(services),
                   filters={"status": status, "intent": intent, "priority": priority, "urgent": urgent},

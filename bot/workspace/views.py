@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
+from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
 from bot.errors import NotFoundError
@@ -50,6 +51,18 @@ def detail(*, session: Session, conversation_id: int, sla: SlaPolicy, stall_hour
         buyer=BuyerPanel(buyer_id=buyer.buyer_id, display_name=buyer.display_name, language=buyer.language,
                          lifetime_spend=float(buyer.lifetime_spend), vip=buyer.vip) if buyer else None,
     )
+
+
+def inbox_counts(*, session: Session, sla: SlaPolicy, now: datetime) -> dict[str, int]:
+    """The four counters above the inbox, in one query."""
+    active = ConversationRow.status != "resolved"
+    late = and_(active, ConversationRow.first_response_at.is_(None), ConversationRow.first_message_at < now - sla.first)
+    row = session.execute(select(
+        func.count(when((active, 1))), func.count(when((and_(active, ConversationRow.urgent.is_(True)), 1))),
+        func.count(when((late, 1))), func.count(when((ConversationRow.status == "waiting_approval", 1))))).one()
+    return {"open": row[0], "urgent_open": row[1], "awaiting_first_response_breached": row[2],
+            "approvals_pending": int(session.scalar(select(func.count()).select_from(ApprovalRow)
+                                                    .where(ApprovalRow.status == "pending")) or 0)}
 
 
 def metrics(*, session: Session, sla: SlaPolicy, now: datetime) -> dict[str, Any]:
