@@ -31,3 +31,7 @@ class ConflictError(ShopbotError):
 
 class UnauthenticatedError(ShopbotError):
     """No valid session or API token."""
+
+
+class TooManyAttemptsError(ShopbotError):
+    """Too many failed attempts in a short time (e.g. sign-in); try again later."""

@@ -228,3 +228,12 @@ def test_ui_strings_exist_in_english_and_chinese() -> None:
     assert set(en) == set(zh)
     assert all(v.strip() for v in zh.values())
     assert sum(any("\u4e00" <= ch <= "\u9fff" for ch in v) for v in zh.values()) > 0.9 * len(zh)
+
+
+def test_repeated_wrong_passwords_pause_sign_in(clients: dict[str, TestClient]) -> None:
+    c = clients["anon"]
+    for _ in range(5):
+        assert c.post("/api/auth/login", json={"username": "owner", "password": "guess"}).status_code == 401
+    r = c.post("/api/auth/login", json={"username": "owner", "password": PASSWORDS["owner"]})
+    assert r.status_code == 429 and "too many" in r.json()["detail"]
+    assert c.post("/api/auth/login", json={"username": "agent", "password": PASSWORDS["agent"]}).status_code == 200

@@ -22,9 +22,11 @@ from bot.errors import (
     InvalidInputError,
     NotFoundError,
     ShopbotError,
+    TooManyAttemptsError,
     UnauthenticatedError,
 )
 from bot.services import Services
+from bot.workspace.auth import LoginThrottle
 
 log = logging.getLogger("shopbot")
 
@@ -77,6 +79,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                               "Browser sessions send X-CSRF-Token on writes; integrations use "
                               "`Authorization: Bearer <token>` (create one with `shopbot users token`).")
     signed_in = [Depends(current_user)]
+    app.state.user_throttle = LoginThrottle(max_failures=5)
+    app.state.ip_throttle = LoginThrottle(max_failures=30)
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(knowledge.router, dependencies=signed_in)
@@ -91,7 +95,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(BodyLimit, max_bytes=cfg.max_body_bytes)
 
     status_of = {InvalidInputError: 422, NotFoundError: 404, BackendError: 503, ForbiddenError: 403,
-                 UnauthenticatedError: 401, ConflictError: 409}
+                 UnauthenticatedError: 401, ConflictError: 409, TooManyAttemptsError: 429}
 
     @app.exception_handler(ShopbotError)
     async def _domain_error(_: Request, exc: ShopbotError) -> JSONResponse:

@@ -17,7 +17,7 @@ from bot.api.deps import ServicesDep
 from bot.api.routes.auth import login_session
 from bot.api.security import OptionalUserDep, csrf_token
 from bot.domain import INTENTS
-from bot.errors import ShopbotError
+from bot.errors import ShopbotError, TooManyAttemptsError
 from bot.web.i18n import UI_LANGUAGES, translator
 from bot.workspace import actions, cases, conversations, dispatcher, execution, views
 from bot.workspace.auth import CurrentUser, require
@@ -80,6 +80,9 @@ def login_form(request: Request, services: ServicesDep, user: OptionalUserDep,
                next: Annotated[str, Form(max_length=200)] = "/inbox") -> Response:
     try:
         login_session(request, services, username, password)
+    except TooManyAttemptsError as exc:
+        flash(request, "error", str(exc))
+        return back("/login")
     except ShopbotError:
         flash(request, "error", translator(ui_lang(request))("login.failed"))
         return back("/login")

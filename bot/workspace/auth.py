@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -13,7 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.errors import ForbiddenError, InvalidInputError
+from bot.errors import ForbiddenError, InvalidInputError, TooManyAttemptsError
 from bot.store.models import ApiTokenRow, UserRow
 
 Role = Literal["agent", "supervisor", "owner"]
@@ -103,3 +105,34 @@ def user_for_token(*, session: Session, token: str) -> UserRow | None:
         return None
     row.last_used_at = datetime.now(UTC)
     return user
+
+
+class LoginThrottle:
+    """Refuses sign-in for a username (or an address) after too many recent failures (in-process)."""
+
+    def __init__(self, max_failures: int = 5, window_s: float = 900) -> None:
+        self.max_failures, self.window_s = max_failures, window_s
+        self.failures: dict[str, list[float]] = {}
+        self.lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        times = [t for t in self.failures.get(key, []) if now - t < self.window_s]
+        self.failures[key] = times
+        return times
+
+    def check(self, key: str) -> None:
+        now = time.monotonic()
+        with self.lock:
+            recent = self._recent(key, now)
+            if len(recent) >= self.max_failures:
+                wait = int(self.window_s - (now - recent[0])) + 1
+                raise TooManyAttemptsError(f"too many failed sign-ins; try again in {wait // 60 + 1} min")
+
+    def failed(self, key: str) -> None:
+        now = time.monotonic()
+        with self.lock:
+            self._recent(key, now).append(now)
+
+    def succeeded(self, key: str) -> None:
+        with self.lock:
+            self.failures.pop(key, None)
