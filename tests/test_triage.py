@@ -99,6 +99,8 @@ def test_approval_rule_favours_recall() -> None:
     assert decide_approval("refund_request", 0.15) is True
     assert decide_approval("product_or_size_question", 0.15) is False
     assert decide_approval("other", 0.9) is True
+    assert decide_approval("other", 0.0, ["meta", "refund"]) is True  # an instruction after money: a human decides
+    assert decide_approval("other", 0.0, ["meta"]) is False
 
 
 @pytest.mark.parametrize(
