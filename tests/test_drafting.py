@@ -149,3 +149,14 @@ def test_follow_up_after_approval_and_rejection(copilot: Copilot) -> None:
         copilot.follow_up(r, Decision(status="rejected", decided_by_role="supervisor"))
     with pytest.raises(InvalidInputError, match="not in this approval"):
         copilot.follow_up(r, Decision(status="approved", option_id="nope", decided_by_role="owner"))
+
+
+@pytest.mark.parametrize(("text", "buyer", "order"), [
+    ("donde esta mi pedido??? ya pasaron dos semanas", "B-1004", "576102938475610011"),
+    ("WHERE IS MY PACKAGE this is ridiculous", "B-1010", "576102938475610025"),
+])
+def test_an_angry_buyer_gets_empathy_even_when_the_parcel_is_on_time(copilot: Copilot, text: str, buyer: str,
+                                                                     order: str) -> None:
+    r = _draft(copilot, text, buyer_id=buyer, order_id=order)
+    assert r.triage.sentiment in ("angry", "negative") and r.plan.empathy
+    assert "missing_empathy" not in [v.code for v in r.guardrails.violations], r.draft.text

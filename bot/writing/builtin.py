@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from bot.planning.plan import Plan
 from bot.writing.scripts import LOCAL, PLACEHOLDER, ScriptLibrary, load_library
+from guardrails.checks import check_empathy
 
 
 class Draft(BaseModel):
@@ -63,8 +64,10 @@ class BuiltinWriter:
         part = lib.situations.get(sid) or lib.situations["other"]
         slots = self.slots_for(plan, lib)
         pieces = []
-        if plan.empathy:
-            pieces.append(_pick(part.empathy or lib.general_empathy, slots, seed + "e"))
+        if plan.empathy:  # only openers that acknowledge the feeling (a cheerful "thanks for asking" does not)
+            felt = [o for o in (part.empathy or []) if not check_empathy(o, True)]
+            pieces.append(_pick(felt or [o for o in lib.general_empathy if not check_empathy(o, True)]
+                                or lib.general_empathy, slots, seed + "e"))
         pieces.append(_pick(part.diagnosis, slots, seed + "d"))
         pieces.append(_pick(part.solution, slots, seed + "s"))
         pieces.append(_pick(part.closing, slots, seed + "c"))
