@@ -17,3 +17,22 @@
   }
   setInterval(tick, 60000);
 })();
+
+// The inbox stays live: every 20 s the table and counters are re-read from the server.
+(function () {
+  var table = document.querySelector("[data-testid=inbox]");
+  if (!table) return;
+  setInterval(function () {
+    if (document.hidden) return;
+    fetch(location.href, {credentials: "same-origin"}).then(function (r) {
+      return r.ok ? r.text() : null;
+    }).then(function (html) {
+      if (!html) return;
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      ["[data-testid=inbox]", ".stats"].forEach(function (sel) {
+        var fresh = doc.querySelector(sel), old = document.querySelector(sel);
+        if (fresh && old) old.replaceWith(fresh);
+      });
+    }).catch(function () { /* offline for a moment: try again next round */ });
+  }, 20000);
+})();
