@@ -8,10 +8,11 @@
   }
   function tick() {
     document.querySelectorAll(".sla[data-due]").forEach(function (el) {
-      if (el.classList.contains("met")) return;
+      if (el.classList.contains("met") || !el.dataset.left) return;
       var left = Math.floor((new Date(el.dataset.due) - new Date()) / 60000);
       var label = el.title || "";
-      el.textContent = label + " · " + (left < 0 ? "-" : "") + fmt(left);
+      var tpl = left < 0 ? (el.dataset.over || "-%s") : (el.dataset.left || "%s");
+      el.textContent = label + " · " + tpl.replace("%s", fmt(left));
       el.classList.toggle("breached", left < 0);
     });
   }
