@@ -61,7 +61,7 @@ class Plan(BaseModel):
 
 # script situation -> (menu situation, choice ids offered); sellers edit wording in prompts/scripts.
 TABLE: dict[str, tuple[str | None, list[str]]] = {
-    "in_transit_on_time": (None, ["wait_new_date", "talk_agent"]),
+    "in_transit_on_time": (None, ["wait_expected_date", "talk_agent"]),
     "shipping_delay": ("shipping_delay", ["wait_new_date", "reship", "refund_coupon"]),
     "stuck_parcel": ("stuck_parcel", ["wait_new_date", "reship"]),
     "lost_parcel": ("lost_parcel", ["reship", "refund_coupon"]),
