@@ -7,6 +7,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     admin = _postgres_admin_url()
     if not admin:
         pytest.skip("SHOPBOT_TEST_POSTGRES_URL not set")
+    with fresh_postgres_database(admin) as url:
+        yield url
+
+
+@contextmanager
+def fresh_postgres_database(admin: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database for the duration of the block (dropped afterwards)."""
     name = f"shopbot_test_{uuid.uuid4().hex[:10]}"
     url = admin.replace("postgresql://", "postgresql+psycopg://", 1)
     engine = create_engine(url, isolation_level="AUTOCOMMIT")

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from sqlalchemy import create_engine, text
 
 from bot.api.app import create_app
 from bot.config import Settings
@@ -25,7 +24,7 @@ from bot.services import Services
 from bot.workspace import auth, conversations
 from bot.workspace import demo as demo_shop
 from bot.workspace.schemas import Inbound
-from tests.conftest import KNOWLEDGE, PASSWORDS
+from tests.conftest import KNOWLEDGE, PASSWORDS, fresh_postgres_database
 
 CHROMIUM = os.environ.get("SHOPBOT_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parent / "artifacts" / "screenshots"
@@ -52,17 +51,8 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not admin:
         yield f"sqlite:///{tmp_path_factory.mktemp('browser') / 'shop.db'}"
         return
-    name = f"shopbot_browser_{os.getpid()}"
-    engine = create_engine(admin.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+    with fresh_postgres_database(admin) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
