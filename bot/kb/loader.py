@@ -22,6 +22,8 @@ from bot.kb.schemas import (
     PolicyFrontMatter,
     Product,
     ProductFile,
+    ProductText,
+    ProductTranslationFile,
     SizeChart,
 )
 
@@ -72,6 +74,7 @@ class ShopKnowledge:
 
     root: Path
     products: dict[str, Product] = field(default_factory=dict)
+    product_texts: dict[str, dict[str, ProductText]] = field(default_factory=dict)  # lang -> sku -> words
     categories: dict[str, str] = field(default_factory=dict)  # sku -> category
     product_sources: dict[str, str] = field(default_factory=dict)  # sku -> file
     size_charts: dict[str, SizeChart] = field(default_factory=dict)
@@ -261,6 +264,19 @@ def load_knowledge(root: Path) -> ShopKnowledge:
             kb.categories[p.sku] = pf.category
             kb.product_sources[p.sku] = path.relative_to(root).as_posix()
 
+    def translations(path: Path) -> None:
+        tf = validate_yaml(path, ProductTranslationFile)
+        if tf.lang != path.parent.name:
+            raise KnowledgeError(f"lang '{tf.lang}' does not match its folder '{path.parent.name}'")
+        unknown = sorted(set(tf.products) - set(kb.products))
+        if unknown:
+            raise KnowledgeError(f"unknown SKUs {unknown}")
+        for sku, text in tf.products.items():
+            if len(text.faq) != len(kb.products[sku].faq):
+                raise KnowledgeError(f"{sku}: {len(text.faq)} FAQ entries, the English record has "
+                                     f"{len(kb.products[sku].faq)} (they are matched by position)")
+        kb.product_texts.setdefault(tf.lang, {}).update(tf.products)
+
     def chart(path: Path) -> None:
         c = validate_yaml(path, SizeChart)
         kb.size_charts[c.id] = c
@@ -283,6 +299,8 @@ def load_knowledge(root: Path) -> ShopKnowledge:
 
     for path in sorted((root / "products").glob("*.y*ml")):
         attempt(path, products)
+    for path in sorted((root / "products" / "i18n").glob("*/*.y*ml")):
+        attempt(path, translations)
     for path in sorted((root / "size_charts").glob("*.y*ml")):
         attempt(path, chart)
     for path in sorted((root / "policies").rglob("*.md")):

@@ -62,6 +62,29 @@ class ProductFile(Strict):
     products: list[Product]
 
 
+class ProductText(Strict):
+    """A product's words in another language (facts stay in the English record: numbers, options)."""
+
+    title: str
+    description: str
+    materials: str
+    care: str
+    known_shortcomings: list[str] = []
+    faq: list[Faq] = []
+    ingredients: str | None = None
+    allergens: list[str] | str | None = None
+    shelf_life: str | None = None
+    storage: str | None = None
+
+
+class ProductTranslationFile(Strict):
+    """`products/i18n/<lang>/<category>.yaml`: translations keyed by SKU."""
+
+    lang: str = Field(pattern=r"^[a-z]{2}$")
+    category: Category
+    products: dict[str, ProductText]
+
+
 Range = tuple[float, float]
 
 
