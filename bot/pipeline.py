@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from bot.domain import Message, Triage
 from bot.kb.loader import ShopKnowledge
+from bot.planning.facts import FactFinder
 from bot.planning.context import Context, buyer_from_row, order_from_row
 from bot.planning.menus import Menus, load_menus
 from bot.planning.plan import Plan, ProposedOption, make_plan
@@ -71,8 +72,9 @@ class Copilot:
     """Holds the shared parts; `draft` never raises for a bad message (it returns a safe result)."""
 
     def __init__(self, kb: ShopKnowledge, triager: Triager, db: Any | None = None,
-                 writer: BuiltinWriter | None = None) -> None:
+                 writer: BuiltinWriter | None = None, searcher: Any | None = None) -> None:
         self.kb = kb
+        self.finder = FactFinder(kb, searcher)
         self.triager = triager
         self.db = db
         self.menus: Menus = load_menus(kb.rules)
@@ -133,7 +135,7 @@ class Copilot:
     def _one(self, msg: Message, t: Triage, now: datetime) -> DraftResult:
         ctx = self.context(msg, t, now)
         concepts = self.triager.model.lexicon.concepts(msg.text)
-        plan = make_plan(msg, t, ctx, self.kb, self.menus, self.authority, concepts)
+        plan = make_plan(msg, t, ctx, self.kb, self.menus, self.authority, concepts, self.finder)
         seed = msg.id + msg.text[:64]
         fallback = None
         try:
@@ -158,7 +160,9 @@ class Copilot:
                               script="holding", version="1")
                 report = run_guardrails(draft.text, GuardInput(language=lang))
         auto = (report.passed and not plan.approval.required and fallback is None
-                and t.confidence >= AUTO_SEND_MIN_CONFIDENCE and plan.situation in AUTO_SEND_SITUATIONS)
+                and t.confidence >= AUTO_SEND_MIN_CONFIDENCE and plan.situation in AUTO_SEND_SITUATIONS
+                # an answer only found in another language (e.g. an English FAQ for a Spanish buyer) waits for an agent
+                and plan.fact_language in (None, plan.language))
         return DraftResult(triage=t, plan=plan, draft=draft, guardrails=report, auto_send_ok=bool(auto),
                            fallback=fallback)
 

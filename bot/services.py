@@ -127,7 +127,8 @@ class Services:
             from bot.writing.llm import LLMWriter
 
             writer = LLMWriter(self.settings)
-        return Copilot(self.knowledge, self.triager, self.db, writer=writer)  # type: ignore[arg-type]
+        return Copilot(self.knowledge, self.triager, self.db, writer=writer,  # type: ignore[arg-type]
+                       searcher=self.searcher)
 
     def ingest(self, path: Path | None = None,
                progress: Callable[[int, int], None] | None = None) -> IngestReport:

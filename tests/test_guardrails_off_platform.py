@@ -11,6 +11,7 @@ from guardrails import check_off_platform
         ("Email us at help@lumaco.com and we will sort it out", "off_platform.email"),
         ("See www.lumaco-outlet.com for the full chart", "off_platform.link"),
         ("Call +1 (415) 555-0132 anytime", "off_platform.phone"),
+        ("text 555-0132 or 0812-3456-7890", "off_platform.phone"),
         ("Add us on WhatsApp for faster help", "off_platform.app"),
         ("Escríbeme por Instagram", "off_platform.app"),
         ("加我微信，我给你退款", "off_platform.app"),
@@ -27,6 +28,9 @@ def test_contact_details_are_flagged(text: str, code: str) -> None:
         "Tracking number 9400111899223100012345 shows it at the Memphis hub.",
         "The mat is 180 x 200 cm (70.9 x 78.7 in) and 1.5 cm thick.",
         "Please send a photo of the scratch here in the chat.",
+        "头围可在 54 到 59 cm（21.3-23.2 in）之间调节。",
+        "Expect about 6,000-6,500 mAh at the phone.",
+        "Order 576102938475610001 (2 items) ships today.",
     ],
 )
 def test_ordinary_replies_pass(text: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -57,6 +58,7 @@ class Plan(BaseModel):
     choices: list[str] = []
     approval: ApprovalProposal
     needs: list[str] = []
+    fact_language: str | None = None  # language of the retrieved answer, when one was found
 
 
 # script situation -> (menu situation, choice ids offered); sellers edit wording in prompts/scripts.
@@ -199,23 +201,27 @@ def _shipping_state(ctx: Context) -> str:
     return "in_transit_on_time"
 
 
-def _troubleshooting(kb: ShopKnowledge, sku: str) -> str | None:
+def _troubleshooting(kb: ShopKnowledge, sku: str, language: str = "en") -> str | None:
+    """A first fix to try (the first self-help FAQ answer of an electronics product), in the
+    buyer's language when the product has a translation."""
     product = kb.products.get(sku)
     if product is None or kb.categories.get(sku) != "electronics":
         return None
-    for f in product.faq:
+    local = kb.product_texts.get(language, {}).get(sku)
+    for i, f in enumerate(product.faq):
         if re.search(r"clean|reset|re-?pair|restart|mesh|contacts|cable|hold", f.a, re.I):
-            return f"{f.a}"
+            return local.faq[i].a if local else f.a
     return None
 
 
 def _first_sentences(text: str, limit: int) -> str:
     """Whole sentences up to about `limit` characters (chat length)."""
     out = ""
-    for sentence in re.split(r"(?<=[.!?])\s+", text):
+    for sentence in re.split(r"(?<=[.!?])\s+|(?<=[。！？])", text):
         if out and len(out) + len(sentence) > limit:
             break
-        out = f"{out} {sentence}".strip()
+        sep = "" if re.search(r"[\u3400-\u9fff]$", out) else " "
+        out = f"{out}{sep}{sentence}".strip()
     return out
 
 
@@ -223,8 +229,11 @@ def _fmt_date(d: object) -> str:
     return d.strftime("%Y-%m-%d") if hasattr(d, "strftime") else str(d)
 
 
+ANSWERED_SITUATIONS = ("product_fact", "policy_info", "troubleshoot")
+
+
 def gather(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge,
-           situation: str) -> tuple[list[Fact], dict[str, str]]:
+           situation: str, finder: Any | None = None) -> tuple[list[Fact], dict[str, str], str | None]:
     """Facts (with sources) and the slot values the scripts may use."""
     facts: list[Fact] = []
     slots: dict[str, str] = {}
@@ -259,9 +268,15 @@ def gather(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge,
     sku = ctx.sku
     product = kb.products.get(sku) if sku else None
     if product:
-        slots["product"] = product.title
-    if situation == "troubleshoot" and sku:
-        tip = _troubleshooting(kb, sku)
+        slots["product"] = product.local_titles.get(t.language, product.title)
+    fact_language = None
+    found = finder.find(msg.text, t.language, situation, sku) if finder and situation in ANSWERED_SITUATIONS else None
+    if found is not None:  # retrieval picked the section that answers the question
+        slots["fact"] = found.fact.text
+        facts.append(found.fact)
+        fact_language = found.language
+    elif situation == "troubleshoot" and sku:
+        tip = _troubleshooting(kb, sku, t.language)
         if tip:
             tip = _first_sentences(tip, 260)
             slots["fact"] = tip
@@ -288,7 +303,7 @@ def gather(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge,
         slots["fact"] = slots["value"] + "."
         facts.append(Fact(key="dimensions", text=slots["value"], source=kb.product_sources[product.sku],
                           section="Materials and dimensions"))
-    return facts, slots
+    return facts, slots, fact_language
 
 
 def _measure_text(m: Measure) -> str:
@@ -342,7 +357,7 @@ def _proposed(opt: MenuOption, ctx: Context) -> ProposedOption:
 
 
 def make_plan(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, menus: Menus, authority: Authority,
-              concepts: list[str]) -> Plan:
+              concepts: list[str], finder: Any | None = None) -> Plan:
     """The whole plan for one message."""
     situation = choose_situation(msg, t, ctx, kb, concepts)
     menu_id, choices = TABLE[situation]
@@ -352,7 +367,7 @@ def make_plan(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, menus: M
     if ctx.buyer and ctx.buyer.vip and "reship" in choices:
         choices.remove("reship")
         choices.insert(0, "reship")  # VIP green channel: reship first
-    facts, slots = gather(msg, t, ctx, kb, situation)
+    facts, slots, fact_language = gather(msg, t, ctx, kb, situation, finder)
     approval = propose(t, ctx, menus, authority, menu_id, choices, situation)
     for opt in approval.options:
         doc = next((p for p in kb.policies if p.meta.doc_key == opt.policy_doc and p.meta.lang == "en"), None)
@@ -366,5 +381,6 @@ def make_plan(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, menus: M
     language = t.language if t.language in ("en", "es", "id", "zh") else "en"
     return Plan(situation=situation, menu=menu_id, language=language,
                 empathy=situation in COMPLAINTS or t.sentiment in ("angry", "negative"),
-                facts=facts, slots=slots, choices=choices, approval=approval, needs=needs)
+                facts=facts, slots=slots, choices=choices, approval=approval, needs=needs,
+                fact_language=fact_language)
 

@@ -25,6 +25,9 @@ class Draft(BaseModel):
 
 def _pick(options: list[str], slots: dict[str, str], seed: str) -> str | None:
     usable = [o for o in options if set(PLACEHOLDER.findall(o)) <= set(slots)]
+    # A found fact is the answer: lines that state it win over lines written for when none was found.
+    if "fact" in slots and any("fact" in PLACEHOLDER.findall(o) for o in usable):
+        usable = [o for o in usable if "fact" in PLACEHOLDER.findall(o)]
     if not usable:
         return None
     rnd = random.Random(int(hashlib.sha256(seed.encode()).hexdigest()[:12], 16))

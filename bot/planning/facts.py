@@ -1,0 +1,250 @@
+"""Answering product, care, troubleshooting and policy questions with the exact fact.
+
+Retrieval (the hybrid Chroma + BM25 searcher) decides *which* section of the knowledge base answers
+the question; the knowledge base then gives that section's words in the buyer's language when a
+translation exists (policies are written per language, products have `products/i18n/<lang>/`),
+and the sentences of it that match the question are kept, at chat length.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.kb.loader import ShopKnowledge
+from bot.planning.plan import Fact
+from bot.retrieval.lexical import tokenize
+
+FACT_CHARS = 280
+# How many hits to look at before re-ranking by section heading.
+POOL = 8
+# A sentence ends at . ! ? before a capital or digit ("Luma & Co. pays" is one sentence) or at 。！？
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(¿¡]?[A-Z0-9\u00C0-\u00DD])|(?<=[。！？])")
+_LIST_ITEM = re.compile(r"\s(?=\d\)\s)")  # "1) Brush ... 2) Wipe ..." reads as steps
+
+
+# Question words and Chinese function characters say that something is asked, not what.
+_QUESTION_WORDS = frozenset(
+    "what which how when where why who whom whose is are does did will would could should "
+    "que cual cuales como cuando donde quien cuanto cuanta cuantos cuantas porque "
+    "apa apakah gimana bagaimana kapan dimana mana siapa berapa kenapa mengapa bisa gak ga nya".split())
+_HAN_FUNCTION = re.compile(r"[么吗呢吧啊呀的是了个这那哪咋啥和吗我你您能可以要]")
+
+
+def _stems(text: str) -> set[str]:
+    """Content tokens, plural -s dropped so "material" meets the heading "Materials"."""
+    out = set()
+    for t in tokenize(text):
+        if t in _QUESTION_WORDS or (not t.isascii() and _HAN_FUNCTION.search(t)):
+            continue
+        out.add(t)
+        if len(t) > 3 and t.endswith("s") and t.isascii():  # both forms: "batas" must stay "batas"
+            out.add(t[:-1])
+    return out
+
+
+def text_is_han(text: str) -> bool:
+    return bool(re.search(r"[\u3400-\u9fff]", text))
+
+
+@dataclass(frozen=True)
+class FoundFact:
+    fact: Fact
+    language: str  # the language the fact text is written in
+
+
+def _sentences(text: str) -> list[str]:
+    parts = [p.strip() for chunk in _SENTENCE.split(text) for p in _LIST_ITEM.split(chunk)]
+    return [p for p in parts if p]
+
+
+def best_sentences(text: str, query_tokens: set[str], limit: int = FACT_CHARS,
+                   weight: Any = None, from_start: bool = False) -> str:
+    """The sentence that matches the question best, followed by its neighbours while they fit."""
+    sentences = _sentences(text)
+    if not sentences:
+        return ""
+    w = weight or (lambda t: 1.0)
+    scores = [sum(w(t) for t in query_tokens & _stems(s)) for s in sentences]
+    # Early sentences state the rule, later ones the exceptions: a small pull towards the start.
+    start = 0 if from_start else max(range(len(sentences)),
+                                      key=lambda i: (scores[i] * (1 - 0.04 * min(i, 10)), -i))
+    out = sentences[start]
+    sep = "" if re.search(r"[\u3400-\u9fff]", out) else " "
+    for s in sentences[start + 1:]:
+        if len(out) + len(s) + 1 > limit:
+            break
+        out = f"{out}{sep}{s}"
+    if len(out) > limit * 1.6:  # one very long sentence: cut at a clause boundary
+        cut = max(out.rfind(m, 0, limit) for m in ("; ", ", ", "；", "，"))
+        out = (out[:cut] if cut > limit // 3 else out[:limit]).rstrip() + "…"
+    return out
+
+
+# Team-facing rule pages: they steer agents, they are not quoted to buyers.
+INTERNAL_POLICIES = {"policy:authority", "policy:platform_rules"}
+SEARCH_K = 20
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    doc_key: str
+    heading: str  # as indexed (English for products, the hit's language for policies)
+    lang: str
+    source: str
+    text: str  # in the buyer's language when a translation exists
+    text_lang: str
+    heading_tokens: frozenset[str]
+    text_tokens: frozenset[str]
+
+
+class FactFinder:
+    """Finds the fact that answers a question.
+
+    Candidates are the retrieval hits plus, when the product is known, every section of its page;
+    they are ranked by the hybrid score and by how well the section's heading and words (in the
+    buyer's language and in English) match the question. Without a searcher it finds nothing."""
+
+    def __init__(self, kb: ShopKnowledge, searcher: Any | None = None) -> None:
+        self.kb = kb
+        self.searcher = searcher
+        self._policies = {(d.meta.doc_key, d.meta.lang): d for d in kb.policies}
+        self._idf: dict[str, float] | None = None
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency over every product and policy section in every language, so
+        "what"/"什么" weigh little and "material"/"材质" a lot (built on first use)."""
+        if self._idf is None:
+            texts: list[str] = []
+            for sku, p in self.kb.products.items():
+                for words in [p, *(t[sku] for t in self.kb.product_texts.values() if sku in t)]:
+                    texts += [words.description, words.materials, words.care, " ".join(words.known_shortcomings)]
+                    texts += [f"{f.q} {f.a}" for f in words.faq]
+            texts += [f"{s.heading} {s.text}" for d in self.kb.policies for s in d.sections]
+            df: dict[str, int] = {}
+            for text in texts:
+                for tok in _stems(text):
+                    df[tok] = df.get(tok, 0) + 1
+            n = len(texts) + 1
+            self._idf = {tok: math.log(n / (1 + c)) for tok, c in df.items()}
+            self._idf_unknown = math.log(n)
+        return max(0.0, self._idf.get(token, self._idf_unknown))
+
+    def find(self, question: str, language: str, situation: str, sku: str | None) -> FoundFact | None:
+        if self.searcher is None or not question.strip():
+            return None
+        if situation in ("product_fact", "troubleshoot") and not sku:
+            return None  # "what is it made of?" with no product known: the reply asks which one
+        doc_type = "policy" if situation == "policy_info" else None
+        try:
+            result = self.searcher.search(question[:1000], k=SEARCH_K, sku=sku, doc_type=doc_type, language=language)
+        except Exception:  # a broken or empty index must not break drafting
+            return None
+        wanted = {"policy_info": ("policy",), "troubleshoot": ("product",)}.get(situation, ("product", "size_chart"))
+        hybrid: dict[tuple[str, str], float] = {}
+        sources: dict[tuple[str, str], tuple[str, str]] = {}
+        for h in result.hits:
+            if h.doc_type not in wanted or h.doc_key in INTERNAL_POLICIES:
+                continue
+            if h.doc_type == "product" and h.sku != sku:
+                continue
+            key = (h.doc_key, h.section)
+            hybrid[key] = max(hybrid.get(key, 0.0), h.score)
+            sources[key] = (h.lang, h.source)
+        if sku and situation != "policy_info" and sku in self.kb.products:
+            for heading in self._product_headings(sku):
+                sources.setdefault((f"product:{sku}", heading), ("en", self.kb.product_sources[sku]))
+        if situation == "troubleshoot":
+            faq = {k: v for k, v in sources.items() if k[1].startswith("FAQ:")}
+            sources = faq or sources
+        if not sources:
+            return None
+        q_tokens = _stems(question) | {t for e in result.expansions for t in _stems(e)}
+        q_weight = sum(self.idf(t) for t in q_tokens) or 1.0
+
+        def overlap(tokens: frozenset[str]) -> float:
+            return sum(self.idf(t) for t in q_tokens & tokens) / q_weight
+
+        top = max(hybrid.values(), default=1.0) or 1.0
+        best: tuple[float, _Candidate] | None = None
+        for i, ((doc_key, heading), (lang, source)) in enumerate(sources.items()):
+            cand = self._candidate(doc_key, heading, lang, source, language)
+            if cand is None or not cand.text:
+                continue
+            score = (0.3 * hybrid.get((doc_key, heading), 0.0) / top
+                     + 1.5 * overlap(cand.heading_tokens) + 1.0 * overlap(cand.text_tokens)
+                     - 1e-6 * i)
+            if best is None or score > best[0]:
+                best = (score, cand)
+        if best is None or best[0] <= 0.0:
+            return None
+        cand = best[1]
+        # An FAQ answer is already the answer to one question (and often numbered steps): from its start.
+        snippet = best_sentences(cand.text, q_tokens, weight=self.idf, from_start=cand.heading.startswith("FAQ:"))
+        if not snippet:
+            return None
+        if not re.search(r"[.!?。！？…]$", snippet):
+            snippet += "。" if text_is_han(snippet) else "."
+        return FoundFact(fact=Fact(key="answer", text=snippet, source=cand.source, section=cand.heading),
+                         language=cand.text_lang)
+
+    def _product_headings(self, sku: str) -> list[str]:
+        p = self.kb.products[sku]
+        return (["Overview", "Materials and dimensions", "Care"]
+                + (["Known shortcomings"] if p.known_shortcomings else []) + [f"FAQ: {f.q}" for f in p.faq])
+
+    def _candidate(self, doc_key: str, heading: str, lang: str, source: str, language: str) -> _Candidate | None:
+        kind, _, ident = doc_key.partition(":")
+        if kind == "policy":
+            found = self._policies.get((doc_key, lang))
+            index = next((i for i, s in enumerate(found.sections) if s.heading == heading), None) if found else None
+            if found is None or index is None:
+                return None
+            local = self._policies.get((doc_key, language))
+            if local is None or len(local.sections) != len(found.sections):
+                local = found
+            both = f"{heading} {local.sections[index].heading}"
+            text = local.sections[index].text
+            return _Candidate(doc_key, local.sections[index].heading, local.meta.lang, local.source, text,
+                              local.meta.lang, frozenset(_stems(both)),
+                              frozenset(_stems(text) | _stems(found.sections[index].text)))
+        if kind == "size_chart":
+            chart = self.kb.size_charts.get(ident)
+            if chart is None or not chart.fit_note:
+                return None
+            return _Candidate(doc_key, heading, "en", source, chart.fit_note, "en",
+                              frozenset(_stems(heading)), frozenset(_stems(chart.fit_note)))
+        product = self.kb.products.get(ident)
+        if product is None:
+            return None
+        local = self.kb.product_texts.get(language, {}).get(ident)
+        english = self._product_text(product, heading, product)
+        if english is None:
+            return None
+        local_text = self._product_text(local, heading, product) if local else None
+        local_heading = ""
+        if local and heading.startswith("FAQ: "):
+            index = next(i for i, f in enumerate(product.faq) if f.q == heading[5:])
+            local_heading = local.faq[index].q
+        text, text_lang = (local_text, language) if local_text else (english, "en")
+        return _Candidate(doc_key, heading, "en", source, text, text_lang,
+                          frozenset(_stems(f"{heading} {local_heading}")),
+                          frozenset(_stems(english) | _stems(local_text or "")))
+
+    @staticmethod
+    def _product_text(words: Any, heading: str, product: Any) -> str | None:
+        """A product section's words; FAQ translations are matched to the English by position."""
+        if heading.startswith("FAQ: "):
+            index = next((i for i, f in enumerate(product.faq) if f.q == heading[5:]), None)
+            return str(words.faq[index].a) if index is not None else None
+        if heading == "Overview":
+            return str(words.description)
+        if heading == "Materials and dimensions":
+            return " ".join(p for p in (words.materials, words.ingredients) if p)
+        if heading == "Care":
+            return str(words.care)
+        if heading == "Known shortcomings":
+            return " ".join(words.known_shortcomings)
+        return None
