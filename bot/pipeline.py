@@ -14,8 +14,8 @@ from pydantic import BaseModel
 
 from bot.domain import Message, Triage
 from bot.kb.loader import ShopKnowledge
-from bot.planning.facts import FactFinder
 from bot.planning.context import Context, buyer_from_row, order_from_row
+from bot.planning.facts import FactFinder
 from bot.planning.menus import Menus, load_menus
 from bot.planning.plan import Plan, ProposedOption, make_plan
 from bot.routing.authority import Authority, load_authority

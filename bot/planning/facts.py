@@ -26,10 +26,12 @@ _LIST_ITEM = re.compile(r"\s(?=\d\)\s)")  # "1) Brush ... 2) Wipe ..." reads as 
 
 
 # Question words and Chinese function characters say that something is asked, not what.
-_QUESTION_WORDS = frozenset(
-    "what which how when where why who whom whose is are does did will would could should "
-    "que cual cuales como cuando donde quien cuanto cuanta cuantos cuantas porque "
-    "apa apakah gimana bagaimana kapan dimana mana siapa berapa kenapa mengapa bisa gak ga nya".split())
+_QUESTION_WORDS = frozenset({
+    "what", "which", "how", "when", "where", "why", "who", "whom", "whose", "is", "are", "does", "did",
+    "will", "would", "could", "should", "que", "cual", "cuales", "como", "cuando", "donde", "quien",
+    "cuanto", "cuanta", "cuantos", "cuantas", "porque", "apa", "apakah", "gimana", "bagaimana", "kapan",
+    "dimana", "mana", "siapa", "berapa", "kenapa", "mengapa", "bisa", "gak", "ga", "nya"
+})
 _HAN_FUNCTION = re.compile(r"[么吗呢吧啊呀的是了个这那哪咋啥和吗我你您能可以要]")
 
 
@@ -42,6 +44,8 @@ def _stems(text: str) -> set[str]:
         out.add(t)
         if len(t) > 3 and t.endswith("s") and t.isascii():  # both forms: "batas" must stay "batas"
             out.add(t[:-1])
+        if len(t) >= 4 and t.isascii() and t.isalpha():  # a crude stem: lavar / lava / lavadora meet
+            out.add(t[:4] + "~")
     return out
 
 
@@ -66,6 +70,8 @@ def best_sentences(text: str, query_tokens: set[str], limit: int = FACT_CHARS,
     sentences = _sentences(text)
     if not sentences:
         return ""
+    if text_is_han(text):
+        limit = int(limit * 0.45)  # a Chinese character carries about two Latin ones: same chat length
     w = weight or (lambda t: 1.0)
     scores = [sum(w(t) for t in query_tokens & _stems(s)) for s in sentences]
     # Early sentences state the rule, later ones the exceptions: a small pull towards the start.
@@ -119,7 +125,8 @@ class FactFinder:
         if self._idf is None:
             texts: list[str] = []
             for sku, p in self.kb.products.items():
-                for words in [p, *(t[sku] for t in self.kb.product_texts.values() if sku in t)]:
+                versions: list[Any] = [p, *(t[sku] for t in self.kb.product_texts.values() if sku in t)]
+                for words in versions:
                     texts += [words.description, words.materials, words.care, " ".join(words.known_shortcomings)]
                     texts += [f"{f.q} {f.a}" for f in words.faq]
             texts += [f"{s.heading} {s.text}" for d in self.kb.policies for s in d.sections]
@@ -142,7 +149,8 @@ class FactFinder:
             result = self.searcher.search(question[:1000], k=SEARCH_K, sku=sku, doc_type=doc_type, language=language)
         except Exception:  # a broken or empty index must not break drafting
             return None
-        wanted = {"policy_info": ("policy",), "troubleshoot": ("product",)}.get(situation, ("product", "size_chart"))
+        # Size questions have their own situation (size advice from the chart); here only the page counts.
+        wanted = ("policy",) if situation == "policy_info" else ("product",)
         hybrid: dict[tuple[str, str], float] = {}
         sources: dict[tuple[str, str], tuple[str, str]] = {}
         for h in result.hits:
@@ -162,6 +170,10 @@ class FactFinder:
         if not sources:
             return None
         q_tokens = _stems(question) | {t for e in result.expansions for t in _stems(e)}
+        if sku and sku in self.kb.products:  # the product's own name says which page, not which part of it
+            p = self.kb.products[sku]
+            naming = _stems(" ".join([p.title, *p.local_titles.values(), *p.keywords]))
+            q_tokens = (q_tokens - naming) or q_tokens
         q_weight = sum(self.idf(t) for t in q_tokens) or 1.0
 
         def overlap(tokens: frozenset[str]) -> float:
@@ -219,15 +231,15 @@ class FactFinder:
         product = self.kb.products.get(ident)
         if product is None:
             return None
-        local = self.kb.product_texts.get(language, {}).get(ident)
+        words = self.kb.product_texts.get(language, {}).get(ident)
         english = self._product_text(product, heading, product)
         if english is None:
             return None
-        local_text = self._product_text(local, heading, product) if local else None
+        local_text = self._product_text(words, heading, product) if words else None
         local_heading = ""
-        if local and heading.startswith("FAQ: "):
+        if words and heading.startswith("FAQ: "):
             index = next(i for i, f in enumerate(product.faq) if f.q == heading[5:])
-            local_heading = local.faq[index].q
+            local_heading = words.faq[index].q
         text, text_lang = (local_text, language) if local_text else (english, "en")
         return _Candidate(doc_key, heading, "en", source, text, text_lang,
                           frozenset(_stems(f"{heading} {local_heading}")),

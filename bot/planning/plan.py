@@ -215,7 +215,9 @@ def _troubleshooting(kb: ShopKnowledge, sku: str, language: str = "en") -> str |
 
 
 def _first_sentences(text: str, limit: int) -> str:
-    """Whole sentences up to about `limit` characters (chat length)."""
+    """Whole sentences up to about `limit` characters (chat length; Chinese counts double)."""
+    if re.search(r"[\u3400-\u9fff]", text):
+        limit = int(limit * 0.45)
     out = ""
     for sentence in re.split(r"(?<=[.!?])\s+|(?<=[。！？])", text):
         if out and len(out) + len(sentence) > limit:
