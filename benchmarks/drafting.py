@@ -73,6 +73,7 @@ def main() -> None:
     msgs = [Message(id=r["id"], text=r["text"], channel=r.get("channel")) for r in rows]
     with tempfile.TemporaryDirectory() as tmp:
         services = Services(Settings(data_dir=Path(tmp), knowledge_dir=REPO_ROOT / "knowledge"))
+        services.ingest()  # product and policy answers come from the index: measure that path too
         copilot = services.copilot
         copilot.draft(msgs[:20])  # warm up
         lat = []
