@@ -8,7 +8,7 @@ also fails, by a neutral holding reply that is never auto-sent.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -23,6 +23,9 @@ from bot.routing.decisions import FOLLOW_UP_SCRIPT, Decision, check_authority, c
 from bot.triage.triager import Triager
 from bot.writing.builtin import BuiltinWriter, Draft
 from bot.writing.scripts import LOCAL
+
+if TYPE_CHECKING:
+    from bot.retrieval.search import HybridSearcher
 from guardrails import GuardInput, GuardReport, run_guardrails
 
 AUTO_SEND_SITUATIONS = {"in_transit_on_time", "awaiting_shipment", "size_advice", "product_fact", "unit_explain",
@@ -72,7 +75,7 @@ class Copilot:
     """Holds the shared parts; `draft` never raises for a bad message (it returns a safe result)."""
 
     def __init__(self, kb: ShopKnowledge, triager: Triager, db: Any | None = None,
-                 writer: BuiltinWriter | None = None, searcher: Any | None = None) -> None:
+                 writer: BuiltinWriter | None = None, searcher: HybridSearcher | None = None) -> None:
         self.kb = kb
         self.finder = FactFinder(kb, searcher)
         self.triager = triager

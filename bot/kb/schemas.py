@@ -63,7 +63,8 @@ class ProductFile(Strict):
 
 
 class ProductText(Strict):
-    """A product's words in another language (facts stay in the English record: numbers, options)."""
+    """A product's words in another language (facts stay in the English record: numbers, options).
+    The same word fields as `Product`, kept apart so that `Product` validates in its file order."""
 
     title: str
     description: str

@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
 from bot.kb.loader import ShopKnowledge
+from bot.kb.schemas import Product, ProductText
 from bot.planning.plan import Fact
+from bot.planning.sentences import FACT_CHARS, ensure_full_stop
+from bot.planning.sentences import best_sentences as chat_sentences
 from bot.retrieval.lexical import tokenize
 
-FACT_CHARS = 280
-# How many hits to look at before re-ranking by section heading.
-POOL = 8
-# A sentence ends at . ! ? before a capital or digit ("Luma & Co. pays" is one sentence) or at 。！？
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(¿¡]?[A-Z0-9\u00C0-\u00DD])|(?<=[。！？])")
-_LIST_ITEM = re.compile(r"\s(?=\d\)\s)")  # "1) Brush ... 2) Wipe ..." reads as steps
-
+if TYPE_CHECKING:  # the searcher loads Chroma and BM25; only the type is needed here
+    from bot.retrieval.search import HybridSearcher
 
 # Question words and Chinese function characters say that something is asked, not what.
 _QUESTION_WORDS = frozenset({
@@ -49,44 +48,18 @@ def _stems(text: str) -> set[str]:
     return out
 
 
-def text_is_han(text: str) -> bool:
-    return bool(re.search(r"[\u3400-\u9fff]", text))
-
-
 @dataclass(frozen=True)
 class FoundFact:
     fact: Fact
     language: str  # the language the fact text is written in
 
 
-def _sentences(text: str) -> list[str]:
-    parts = [p.strip() for chunk in _SENTENCE.split(text) for p in _LIST_ITEM.split(chunk)]
-    return [p for p in parts if p]
-
-
 def best_sentences(text: str, query_tokens: set[str], limit: int = FACT_CHARS,
-                   weight: Any = None, from_start: bool = False) -> str:
-    """The sentence that matches the question best, followed by its neighbours while they fit."""
-    sentences = _sentences(text)
-    if not sentences:
-        return ""
-    if text_is_han(text):
-        limit = int(limit * 0.45)  # a Chinese character carries about two Latin ones: same chat length
+                   weight: Callable[[str], float] | None = None, from_start: bool = False) -> str:
+    """The sentences of `text` that match the question tokens best (IDF-weighted when given)."""
     w = weight or (lambda t: 1.0)
-    scores = [sum(w(t) for t in query_tokens & _stems(s)) for s in sentences]
-    # Early sentences state the rule, later ones the exceptions: a small pull towards the start.
-    start = 0 if from_start else max(range(len(sentences)),
-                                      key=lambda i: (scores[i] * (1 - 0.04 * min(i, 10)), -i))
-    out = sentences[start]
-    sep = "" if re.search(r"[\u3400-\u9fff]", out) else " "
-    for s in sentences[start + 1:]:
-        if len(out) + len(s) + 1 > limit:
-            break
-        out = f"{out}{sep}{s}"
-    if len(out) > limit * 1.6:  # one very long sentence: cut at a clause boundary
-        cut = max(out.rfind(m, 0, limit) for m in ("; ", ", ", "；", "，"))
-        out = (out[:cut] if cut > limit // 3 else out[:limit]).rstrip() + "…"
-    return out
+    scorer = None if from_start else (lambda s: sum(w(t) for t in query_tokens & _stems(s)))
+    return chat_sentences(text, scorer, limit)
 
 
 # Team-facing rule pages: they steer agents, they are not quoted to buyers.
@@ -97,8 +70,7 @@ SEARCH_K = 20
 @dataclass(frozen=True)
 class _Candidate:
     doc_key: str
-    heading: str  # as indexed (English for products, the hit's language for policies)
-    lang: str
+    heading: str  # as cited: the English product heading, or the policy heading in the text's language
     source: str
     text: str  # in the buyer's language when a translation exists
     text_lang: str
@@ -113,11 +85,14 @@ class FactFinder:
     they are ranked by the hybrid score and by how well the section's heading and words (in the
     buyer's language and in English) match the question. Without a searcher it finds nothing."""
 
-    def __init__(self, kb: ShopKnowledge, searcher: Any | None = None) -> None:
+    def __init__(self, kb: ShopKnowledge, searcher: HybridSearcher | None = None) -> None:
         self.kb = kb
         self.searcher = searcher
         self._policies = {(d.meta.doc_key, d.meta.lang): d for d in kb.policies}
         self._idf: dict[str, float] | None = None
+        # Knowledge text does not change while a Copilot lives: tokenise each section once, not per question.
+        self._candidates: dict[tuple[str, str, str, str, str], _Candidate | None] = {}
+        self._naming: dict[str, set[str]] = {}
 
     def idf(self, token: str) -> float:
         """Inverse document frequency over every product and policy section in every language, so
@@ -125,7 +100,8 @@ class FactFinder:
         if self._idf is None:
             texts: list[str] = []
             for sku, p in self.kb.products.items():
-                versions: list[Any] = [p, *(t[sku] for t in self.kb.product_texts.values() if sku in t)]
+                versions: list[Product | ProductText] = [p]
+                versions += [t[sku] for t in self.kb.product_texts.values() if sku in t]
                 for words in versions:
                     texts += [words.description, words.materials, words.care, " ".join(words.known_shortcomings)]
                     texts += [f"{f.q} {f.a}" for f in words.faq]
@@ -144,7 +120,7 @@ class FactFinder:
             return None
         if situation in ("product_fact", "troubleshoot") and not sku:
             return None  # "what is it made of?" with no product known: the reply asks which one
-        doc_type = "policy" if situation == "policy_info" else None
+        doc_type: Literal["policy"] | None = "policy" if situation == "policy_info" else None
         try:
             result = self.searcher.search(question[:1000], k=SEARCH_K, sku=sku, doc_type=doc_type, language=language)
         except Exception:  # a broken or empty index must not break drafting
@@ -171,9 +147,7 @@ class FactFinder:
             return None
         q_tokens = _stems(question) | {t for e in result.expansions for t in _stems(e)}
         if sku and sku in self.kb.products:  # the product's own name says which page, not which part of it
-            p = self.kb.products[sku]
-            naming = _stems(" ".join([p.title, *p.local_titles.values(), *p.keywords]))
-            q_tokens = (q_tokens - naming) or q_tokens
+            q_tokens = (q_tokens - self._product_naming(sku)) or q_tokens
         q_weight = sum(self.idf(t) for t in q_tokens) or 1.0
 
         def overlap(tokens: frozenset[str]) -> float:
@@ -197,17 +171,29 @@ class FactFinder:
         snippet = best_sentences(cand.text, q_tokens, weight=self.idf, from_start=cand.heading.startswith("FAQ:"))
         if not snippet:
             return None
-        if not re.search(r"[.!?。！？…]$", snippet):
-            snippet += "。" if text_is_han(snippet) else "."
-        return FoundFact(fact=Fact(key="answer", text=snippet, source=cand.source, section=cand.heading),
+        return FoundFact(fact=Fact(key="answer", text=ensure_full_stop(snippet), source=cand.source,
+                                   section=cand.heading),
                          language=cand.text_lang)
+
+    def _product_naming(self, sku: str) -> set[str]:
+        if sku not in self._naming:
+            p = self.kb.products[sku]
+            self._naming[sku] = _stems(" ".join([p.title, *p.local_titles.values(), *p.keywords]))
+        return self._naming[sku]
+
+    def _candidate(self, doc_key: str, heading: str, lang: str, source: str, language: str) -> _Candidate | None:
+        key = (doc_key, heading, lang, source, language)
+        if key not in self._candidates:
+            self._candidates[key] = self._build_candidate(*key)
+        return self._candidates[key]
 
     def _product_headings(self, sku: str) -> list[str]:
         p = self.kb.products[sku]
         return (["Overview", "Materials and dimensions", "Care"]
                 + (["Known shortcomings"] if p.known_shortcomings else []) + [f"FAQ: {f.q}" for f in p.faq])
 
-    def _candidate(self, doc_key: str, heading: str, lang: str, source: str, language: str) -> _Candidate | None:
+    def _build_candidate(self, doc_key: str, heading: str, lang: str, source: str,
+                         language: str) -> _Candidate | None:
         kind, _, ident = doc_key.partition(":")
         if kind == "policy":
             found = self._policies.get((doc_key, lang))
@@ -219,44 +205,35 @@ class FactFinder:
                 local = found
             both = f"{heading} {local.sections[index].heading}"
             text = local.sections[index].text
-            return _Candidate(doc_key, local.sections[index].heading, local.meta.lang, local.source, text,
+            return _Candidate(doc_key, local.sections[index].heading, local.source, text,
                               local.meta.lang, frozenset(_stems(both)),
                               frozenset(_stems(text) | _stems(found.sections[index].text)))
-        if kind == "size_chart":
-            chart = self.kb.size_charts.get(ident)
-            if chart is None or not chart.fit_note:
-                return None
-            return _Candidate(doc_key, heading, "en", source, chart.fit_note, "en",
-                              frozenset(_stems(heading)), frozenset(_stems(chart.fit_note)))
         product = self.kb.products.get(ident)
         if product is None:
             return None
         words = self.kb.product_texts.get(language, {}).get(ident)
-        english = self._product_text(product, heading, product)
+        faq = next((i for i, f in enumerate(product.faq) if f"FAQ: {f.q}" == heading), None)
+        english = _product_text(product, heading, faq)
         if english is None:
             return None
-        local_text = self._product_text(words, heading, product) if words else None
-        local_heading = ""
-        if words and heading.startswith("FAQ: "):
-            index = next(i for i, f in enumerate(product.faq) if f.q == heading[5:])
-            local_heading = words.faq[index].q
+        local_text = _product_text(words, heading, faq) if words else None
+        local_heading = words.faq[faq].q if words and faq is not None else ""
         text, text_lang = (local_text, language) if local_text else (english, "en")
-        return _Candidate(doc_key, heading, "en", source, text, text_lang,
+        return _Candidate(doc_key, heading, source, text, text_lang,
                           frozenset(_stems(f"{heading} {local_heading}")),
                           frozenset(_stems(english) | _stems(local_text or "")))
 
-    @staticmethod
-    def _product_text(words: Any, heading: str, product: Any) -> str | None:
-        """A product section's words; FAQ translations are matched to the English by position."""
-        if heading.startswith("FAQ: "):
-            index = next((i for i, f in enumerate(product.faq) if f.q == heading[5:]), None)
-            return str(words.faq[index].a) if index is not None else None
-        if heading == "Overview":
-            return str(words.description)
-        if heading == "Materials and dimensions":
-            return " ".join(p for p in (words.materials, words.ingredients) if p)
-        if heading == "Care":
-            return str(words.care)
-        if heading == "Known shortcomings":
-            return " ".join(words.known_shortcomings)
-        return None
+
+def _product_text(words: Product | ProductText, heading: str, faq: int | None) -> str | None:
+    """A product page section's words (FAQ entries of a translation match the English by position)."""
+    if faq is not None:
+        return words.faq[faq].a
+    if heading == "Overview":
+        return words.description
+    if heading == "Materials and dimensions":
+        return " ".join(p for p in (words.materials, words.ingredients) if p)
+    if heading == "Care":
+        return words.care
+    if heading == "Known shortcomings":
+        return " ".join(words.known_shortcomings)
+    return None

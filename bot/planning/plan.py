@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -12,7 +12,11 @@ from bot.kb.loader import ShopKnowledge
 from bot.kb.sizing import Measure, convert, parse_body, recommend
 from bot.planning.context import Context
 from bot.planning.menus import MenuOption, Menus
+from bot.planning.sentences import best_sentences
 from bot.routing.authority import Authority
+
+if TYPE_CHECKING:  # facts.py builds on Plan's Fact
+    from bot.planning.facts import FactFinder
 
 STUCK_DAYS = 3  # no movement at a hub for 3 days: stuck (policy:shipping)
 LOST_DAYS = 7
@@ -214,19 +218,6 @@ def _troubleshooting(kb: ShopKnowledge, sku: str, language: str = "en") -> str |
     return None
 
 
-def _first_sentences(text: str, limit: int) -> str:
-    """Whole sentences up to about `limit` characters (chat length; Chinese counts double)."""
-    if re.search(r"[\u3400-\u9fff]", text):
-        limit = int(limit * 0.45)
-    out = ""
-    for sentence in re.split(r"(?<=[.!?])\s+|(?<=[。！？])", text):
-        if out and len(out) + len(sentence) > limit:
-            break
-        sep = "" if re.search(r"[\u3400-\u9fff]$", out) else " "
-        out = f"{out}{sep}{sentence}".strip()
-    return out
-
-
 def _fmt_date(d: object) -> str:
     return d.strftime("%Y-%m-%d") if hasattr(d, "strftime") else str(d)
 
@@ -235,7 +226,7 @@ ANSWERED_SITUATIONS = ("product_fact", "policy_info", "troubleshoot")
 
 
 def gather(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge,
-           situation: str, finder: Any | None = None) -> tuple[list[Fact], dict[str, str], str | None]:
+           situation: str, finder: FactFinder | None = None) -> tuple[list[Fact], dict[str, str], str | None]:
     """Facts (with sources) and the slot values the scripts may use."""
     facts: list[Fact] = []
     slots: dict[str, str] = {}
@@ -280,7 +271,7 @@ def gather(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge,
     elif situation == "troubleshoot" and sku:
         tip = _troubleshooting(kb, sku, t.language)
         if tip:
-            tip = _first_sentences(tip, 260)
+            tip = best_sentences(tip, limit=260)
             slots["fact"] = tip
             facts.append(Fact(key="troubleshoot", text=tip, source=kb.product_sources[sku], section="FAQ"))
     if situation == "size_advice" and sku:
@@ -359,7 +350,7 @@ def _proposed(opt: MenuOption, ctx: Context) -> ProposedOption:
 
 
 def make_plan(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, menus: Menus, authority: Authority,
-              concepts: list[str], finder: Any | None = None) -> Plan:
+              concepts: list[str], finder: FactFinder | None = None) -> Plan:
     """The whole plan for one message."""
     situation = choose_situation(msg, t, ctx, kb, concepts)
     menu_id, choices = TABLE[situation]
