@@ -285,6 +285,22 @@ def eval_replies(split: Annotated[str, typer.Option(help="heldout | dev | all")]
     _report_and_gate(report, render(report), as_json, broken)
 
 
+@eval_app.command("answers")
+def eval_answers(split: Annotated[str, typer.Option(help="heldout | dev | all")] = "heldout",
+                 as_json: Annotated[bool, typer.Option("--json")] = False,
+                 min_accuracy: Annotated[float | None, typer.Option(
+                     help="Gate: exit 1 when top-1 accuracy is below this.")] = None) -> None:
+    """Answer selection: which knowledge-base section answers a product or policy question."""
+    from evals.answers_eval import render, run_answers_eval
+
+    services = _services()
+    report = _run(lambda: run_answers_eval(services.copilot.finder, split=split))
+    failed = []
+    if min_accuracy is not None and report["accuracy"] < min_accuracy:
+        failed.append(f"accuracy {report['accuracy']:.3f} < {min_accuracy}")
+    _report_and_gate(report, render(report), as_json, failed)
+
+
 @eval_app.command("retrieval")
 def eval_retrieval(split: Annotated[str, typer.Option(help="heldout | dev | all")] = "heldout",
                    k: Annotated[int, typer.Option("-k")] = 3,

@@ -32,7 +32,8 @@ def cross_validate(folds: int = 5, seed: int = 13) -> list[dict[str, Any]]:
         for r, p in zip(test, model.predict([r["text"] for r in test]), strict=True):
             out.append({"id": r["id"], "text": r["text"], "gold_intent": r["intent"],
                         "gold_approval": bool(r["needs_human_approval"]), "intent": p.intent,
-                        "intent_probs": p.intent_probs, "approval_prob": p.approval_prob, "concepts": p.concepts})
+                        "intent_probs": p.intent_probs, "approval_prob": p.approval_prob,
+                        "remedy_prob": p.remedy_prob, "request_prob": p.request_prob, "concepts": p.concepts})
     return out
 
 
@@ -40,7 +41,7 @@ def score(rows: list[dict[str, Any]], decide: Any = decide_approval) -> dict[str
     tp = fp = fn = 0
     per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # tp, fp, fn per intent
     for r in rows:
-        pred = decide(r["intent"], r["approval_prob"], r["concepts"])
+        pred = decide(r["approval_prob"], r["remedy_prob"], r["request_prob"], r["concepts"])
         tp += pred and r["gold_approval"]
         fp += pred and not r["gold_approval"]
         fn += (not pred) and r["gold_approval"]
@@ -64,7 +65,8 @@ def main() -> None:
         args.dump.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     print(json.dumps(score(rows), indent=2))  # noqa: T201 - a report command
     for r in rows:
-        if r["gold_approval"] and not decide_approval(r["intent"], r["approval_prob"], r["concepts"]):
+        if r["gold_approval"] and not decide_approval(r["approval_prob"], r["remedy_prob"], r["request_prob"],
+                                                      r["concepts"]):
             print(f"  missed approval: {r['id']} p={r['approval_prob']:.2f} {r['intent']}: {r['text'][:90]}")  # noqa: T201
 
 

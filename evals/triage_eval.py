@@ -49,7 +49,7 @@ def _binary(gold: list[bool], pred: list[bool]) -> dict[str, float]:
 
 
 def run_triage_eval(triager: Triager, split: str = "heldout") -> dict[str, Any]:
-    """Score the triager on a split of evals/triage/data."""
+    """Score the triager on a split (held-out: evals/triage/heldout; dev: evals/triage/data)."""
     if split not in {"heldout", "dev", "all"}:
         raise InvalidInputError("split must be heldout, dev or all")
     rows = eval_rows(split)

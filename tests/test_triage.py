@@ -96,11 +96,12 @@ def test_corrupt_model_cache_is_retrained(tmp_path: Path) -> None:
 
 
 def test_approval_rule_favours_recall() -> None:
-    assert decide_approval("refund_request", 0.15) is True
-    assert decide_approval("product_or_size_question", 0.15) is False
-    assert decide_approval("other", 0.9) is True
-    assert decide_approval("other", 0.0, ["meta", "refund"]) is True  # an instruction after money: a human decides
-    assert decide_approval("other", 0.0, ["meta"]) is False
+    assert decide_approval(0.15, remedy_prob=0.8, request_prob=0.3) is True  # about a remedy, likely asked now
+    assert decide_approval(0.15, remedy_prob=0.8, request_prob=0.05) is False  # asked about, not for
+    assert decide_approval(0.15, remedy_prob=0.1, request_prob=0.9) is False  # not about a remedy
+    assert decide_approval(0.9, remedy_prob=0.0, request_prob=0.0) is True
+    assert decide_approval(0.0, 0.0, 0.0, ["meta", "refund"]) is True  # an instruction after money: a human decides
+    assert decide_approval(0.0, 0.0, 0.0, ["meta"]) is False
 
 
 @pytest.mark.parametrize(

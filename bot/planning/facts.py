@@ -20,6 +20,7 @@ from bot.planning.plan import Fact
 from bot.planning.sentences import FACT_CHARS, ensure_full_stop
 from bot.planning.sentences import best_sentences as chat_sentences
 from bot.retrieval.lexical import tokenize
+from bot.triage.lexicon import load_lexicon
 
 if TYPE_CHECKING:  # the searcher loads Chroma and BM25; only the type is needed here
     from bot.retrieval.search import HybridSearcher
@@ -52,6 +53,8 @@ def _stems(text: str) -> set[str]:
 class FoundFact:
     fact: Fact
     language: str  # the language the fact text is written in
+    doc_key: str = ""  # which page and (English) section answered: what the answer eval checks
+    section_en: str = ""
 
 
 def best_sentences(text: str, query_tokens: set[str], limit: int = FACT_CHARS,
@@ -65,12 +68,24 @@ def best_sentences(text: str, query_tokens: set[str], limit: int = FACT_CHARS,
 # Team-facing rule pages: they steer agents, they are not quoted to buyers.
 INTERNAL_POLICIES = {"policy:authority", "policy:platform_rules"}
 SEARCH_K = 20
+# What a question is about (the triage lexicon's concepts, any language) -> the policy pages that
+# deal with it: "do you ship to Hawaii, how long?" is a shipping question whatever words it shares
+# with a cancellation heading.
+CONCEPT_DOCS = {
+    "refund": ("policy:returns", "policy:cancellations"), "return": ("policy:returns",),
+    "exchange": ("policy:exchanges",), "cancel": ("policy:cancellations",),
+    "shipping": ("policy:shipping",), "delay": ("policy:shipping",),
+    "coupon": ("policy:coupons",), "compensation": ("policy:coupons",), "damaged": ("policy:defects",),
+    "size": ("policy:product_care", "policy:exchanges"), "colour": ("policy:product_care", "policy:exchanges"),
+    "product_question": ("policy:product_care",),
+}
 
 
 @dataclass(frozen=True)
 class _Candidate:
     doc_key: str
     heading: str  # as cited: the English product heading, or the policy heading in the text's language
+    heading_en: str
     source: str
     text: str  # in the buyer's language when a translation exists
     text_lang: str
@@ -84,6 +99,9 @@ class FactFinder:
     Candidates are the retrieval hits plus, when the product is known, every section of its page;
     they are ranked by the hybrid score and by how well the section's heading and words (in the
     buyer's language and in English) match the question. Without a searcher it finds nothing."""
+
+    # Ranking weights, chosen on the dev split of evals/answers (shopbot eval answers --split dev).
+    w_hybrid, w_heading, w_text, w_topic = 0.3, 1.5, 1.0, 0.3
 
     def __init__(self, kb: ShopKnowledge, searcher: HybridSearcher | None = None) -> None:
         self.kb = kb
@@ -153,14 +171,16 @@ class FactFinder:
         def overlap(tokens: frozenset[str]) -> float:
             return sum(self.idf(t) for t in q_tokens & tokens) / q_weight
 
+        topics = {d for c in load_lexicon().concepts(question) for d in CONCEPT_DOCS.get(c, ())}
         top = max(hybrid.values(), default=1.0) or 1.0
         best: tuple[float, _Candidate] | None = None
         for i, ((doc_key, heading), (lang, source)) in enumerate(sources.items()):
             cand = self._candidate(doc_key, heading, lang, source, language)
             if cand is None or not cand.text:
                 continue
-            score = (0.3 * hybrid.get((doc_key, heading), 0.0) / top
-                     + 1.5 * overlap(cand.heading_tokens) + 1.0 * overlap(cand.text_tokens)
+            score = (self.w_hybrid * hybrid.get((doc_key, heading), 0.0) / top
+                     + self.w_heading * overlap(cand.heading_tokens) + self.w_text * overlap(cand.text_tokens)
+                     + self.w_topic * (doc_key in topics)
                      - 1e-6 * i)
             if best is None or score > best[0]:
                 best = (score, cand)
@@ -173,7 +193,7 @@ class FactFinder:
             return None
         return FoundFact(fact=Fact(key="answer", text=ensure_full_stop(snippet), source=cand.source,
                                    section=cand.heading),
-                         language=cand.text_lang)
+                         language=cand.text_lang, doc_key=cand.doc_key, section_en=cand.heading_en)
 
     def _product_naming(self, sku: str) -> set[str]:
         if sku not in self._naming:
@@ -205,7 +225,10 @@ class FactFinder:
                 local = found
             both = f"{heading} {local.sections[index].heading}"
             text = local.sections[index].text
-            return _Candidate(doc_key, local.sections[index].heading, local.source, text,
+            english = self._policies.get((doc_key, "en"))
+            heading_en = (english.sections[index].heading
+                          if english and len(english.sections) == len(found.sections) else heading)
+            return _Candidate(doc_key, local.sections[index].heading, heading_en, local.source, text,
                               local.meta.lang, frozenset(_stems(both)),
                               frozenset(_stems(text) | _stems(found.sections[index].text)))
         product = self.kb.products.get(ident)
@@ -219,7 +242,7 @@ class FactFinder:
         local_text = _product_text(words, heading, faq) if words else None
         local_heading = words.faq[faq].q if words and faq is not None else ""
         text, text_lang = (local_text, language) if local_text else (english, "en")
-        return _Candidate(doc_key, heading, source, text, text_lang,
+        return _Candidate(doc_key, heading, heading, source, text, text_lang,
                           frozenset(_stems(f"{heading} {local_heading}")),
                           frozenset(_stems(english) | _stems(local_text or "")))
 

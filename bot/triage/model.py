@@ -1,8 +1,8 @@
 """The triage classifiers: TF-IDF (characters, words) plus lexicon concepts, logistic regression.
 
-Trained on our own labelled messages (bot/triage/data/train and the dev split of evals/triage);
-the held-out split of evals/triage is never used. The fitted model is cached on disk, keyed by a
-hash of the data, the lexicon and this module's MODEL_VERSION.
+Trained on our own labelled messages (bot/triage/data/train* and evals/triage/data, the dev split);
+the held-out split (evals/triage/heldout, written independently) is never used. The fitted model is
+cached on disk, keyed by a hash of the data, the lexicon and this module's MODEL_VERSION.
 """
 
 from __future__ import annotations
@@ -26,12 +26,16 @@ from bot.config import REPO_ROOT
 from bot.errors import InvalidInputError
 from bot.retrieval.lexical import fold
 from bot.triage.lexicon import LEXICON, Lexicon, load_lexicon
-from evals.splits import stratified_group_splits
 
-MODEL_VERSION = "5"
+MODEL_VERSION = "6"
 TRAIN_DIR = Path(__file__).parent / "data" / "train"
-EVAL_DIR = REPO_ROOT / "evals" / "triage" / "data"
+EVAL_DIR = REPO_ROOT / "evals" / "triage" / "data"  # the dev split
+HELDOUT_DIR = REPO_ROOT / "evals" / "triage" / "heldout"  # never trained or tuned on
 CONCEPT_WEIGHT = 1.0
+REMEDY_INTENTS = frozenset({"refund_request", "return_request", "exchange_request", "cancel_order"})
+# The request model learns only the hard contrast inside these intents: "refund me" vs "how long do
+# refunds take?" / "my refund was approved, where is it?" (a remedy asked now vs asked about).
+REQUEST_MODEL_INTENTS = REMEDY_INTENTS | {"order_change", "coupon_or_price"}
 log = logging.getLogger("shopbot.triage")
 
 
@@ -52,10 +56,12 @@ def load_rows(path: Path) -> list[dict[str, Any]]:
 
 
 def eval_rows(split: str) -> list[dict[str, Any]]:
-    """The eval set's rows of one split ('dev', 'heldout' or 'all'), split by twin group."""
-    rows = [r for p in sorted(EVAL_DIR.glob("*.jsonl")) for r in load_rows(p)]
-    splits = stratified_group_splits(rows)
-    return [r for r in rows if split == "all" or splits[r["id"]] == split]
+    """The eval set's rows of one split: 'dev' (evals/triage/data), 'heldout' (evals/triage/heldout,
+    written by other hands after the first held-out split was used for a decision) or 'all'."""
+    if split not in {"dev", "heldout", "all"}:
+        raise InvalidInputError("split must be heldout, dev or all")
+    dirs = {"dev": [EVAL_DIR], "heldout": [HELDOUT_DIR], "all": [EVAL_DIR, HELDOUT_DIR]}[split]
+    return [r for d in dirs for p in sorted(d.glob("*.jsonl")) for r in load_rows(p)]
 
 
 def training_rows() -> list[dict[str, Any]]:
@@ -78,6 +84,7 @@ def concept_tokens(concepts: Sequence[str], text: str) -> str:
 class Prediction:
     intent_probs: dict[str, float]
     approval_prob: float
+    request_prob: float  # P(asks for the remedy now | the message is about a remedy)
     reason_probs: dict[str, float]
     sentiment_probs: dict[str, float]
     concepts: list[str]  # lexicon concepts found in the message
@@ -86,9 +93,14 @@ class Prediction:
     def intent(self) -> str:
         return max(self.intent_probs, key=lambda k: self.intent_probs[k])
 
+    @property
+    def remedy_prob(self) -> float:
+        """How likely the message is about a refund, return, exchange or cancellation at all."""
+        return sum(self.intent_probs.get(i, 0.0) for i in REMEDY_INTENTS)
+
 
 class TriageModel:
-    """Four linear classifiers over one shared feature space."""
+    """Five linear classifiers over one shared feature space."""
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
@@ -102,6 +114,7 @@ class TriageModel:
                                         preprocessor=_identity, dtype=np.float32)
         self.intent = LogisticRegression(C=30, max_iter=5000)
         self.approval = LogisticRegression(C=30, max_iter=5000, class_weight="balanced")
+        self.request = LogisticRegression(C=30, max_iter=5000, class_weight="balanced")
         self.reason = LogisticRegression(C=10, max_iter=5000)
         self.sentiment = LogisticRegression(C=10, max_iter=5000)
 
@@ -122,22 +135,27 @@ class TriageModel:
         x = self._matrix(texts, fit=True)
         self.intent.fit(x, [r["intent"] for r in rows])
         self.approval.fit(x, [bool(r["needs_human_approval"]) for r in rows])
+        sub = [i for i, r in enumerate(rows) if r["intent"] in REQUEST_MODEL_INTENTS]
+        self.request.fit(x[sub], [bool(rows[i]["needs_human_approval"]) for i in sub])
         self.reason.fit(x, [r.get("reason") or "none" for r in rows])
         self.sentiment.fit(x, [r["sentiment"] for r in rows])
         return self
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
-        """Probabilities for every message (batch: one sparse matrix, four matrix products)."""
+        """Probabilities for every message (batch: one sparse matrix, five matrix products)."""
         concepts = [self.lexicon.concepts(t) for t in texts]  # once: features and rules share them
         x = self._matrix(texts, concepts=concepts)
         pi, pa = self.intent.predict_proba(x), self.approval.predict_proba(x)
         pr, ps = self.reason.predict_proba(x), self.sentiment.predict_proba(x)
+        pq = self.request.predict_proba(x)
         true_col = list(self.approval.classes_).index(True)
+        req_col = list(self.request.classes_).index(True)
         out = []
         for i in range(len(texts)):
             out.append(Prediction(
                 intent_probs=dict(zip(self.intent.classes_, pi[i].tolist(), strict=True)),
                 approval_prob=float(pa[i, true_col]),
+                request_prob=float(pq[i, req_col]),
                 reason_probs=dict(zip(self.reason.classes_, pr[i].tolist(), strict=True)),
                 sentiment_probs=dict(zip(self.sentiment.classes_, ps[i].tolist(), strict=True)),
                 concepts=concepts[i]))
