@@ -225,9 +225,9 @@ class FactFinder:
                 local = found
             both = f"{heading} {local.sections[index].heading}"
             text = local.sections[index].text
-            english = self._policies.get((doc_key, "en"))
-            heading_en = (english.sections[index].heading
-                          if english and len(english.sections) == len(found.sections) else heading)
+            en_doc = self._policies.get((doc_key, "en"))
+            heading_en = (en_doc.sections[index].heading
+                          if en_doc and len(en_doc.sections) == len(found.sections) else heading)
             return _Candidate(doc_key, local.sections[index].heading, heading_en, local.source, text,
                               local.meta.lang, frozenset(_stems(both)),
                               frozenset(_stems(text) | _stems(found.sections[index].text)))
