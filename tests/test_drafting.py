@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from bot.config import Settings
 from bot.domain import Message
 from bot.pipeline import Copilot
-from bot.planning.plan import Plan
+from bot.planning.plan import Plan, choose_situation
 from bot.routing.authority import load_authority
 from bot.services import Services
 from bot.writing.builtin import Draft
@@ -160,3 +161,21 @@ def test_an_angry_buyer_gets_empathy_even_when_the_parcel_is_on_time(copilot: Co
     r = _draft(copilot, text, buyer_id=buyer, order_id=order)
     assert r.triage.sentiment in ("angry", "negative") and r.plan.empathy
     assert "missing_empathy" not in [v.code for v in r.guardrails.violations], r.draft.text
+
+
+def test_the_order_corrects_what_the_text_alone_suggests(copilot: Copilot) -> None:
+    # A parcel still on its way cannot be broken yet: complaining about the wait is a delivery case.
+    r = _draft(copilot, "我的卫衣和帽子卡在转运中心好几天了，一直没更新，怎么回事", order_id=STUCK, buyer_id="B-1001")
+    assert r.plan.situation in ("stuck_parcel", "shipping_delay", "lost_parcel")
+    # A refund asked for a late parcel is about the wait: the delay menu, not a request for photos.
+    r = _draft(copilot, "I want my money back, it's been weeks and the parcel is stuck. refund me NOW",
+               order_id=STUCK, buyer_id="B-1001")
+    assert r.plan.situation == "refund_delay" and r.plan.approval.required
+    # "Can I return it?" with a delivered order is a return to decide, even when triage (text only)
+    # read it as a policy question; without an order it stays a policy answer.
+    msg = Message(id="t1", text="can I return them?", order_id=DELIVERED_EARBUDS, buyer_id="B-1001")
+    t = copilot.triager.triage(msg).model_copy(update={"intent": "return_request", "needs_human_approval": False})
+    ctx = copilot.context(msg, t, datetime.now(UTC))
+    assert choose_situation(msg, t, ctx, copilot.kb, []) in ("return_howto", "return_not_allowed")
+    assert choose_situation(msg, t, ctx, copilot.kb, ["status"]) == "policy_info"  # "my return was approved..."
+    assert choose_situation(msg, t, ctx.model_copy(update={"order": None}), copilot.kb, []) == "policy_info"

@@ -64,3 +64,24 @@ def test_best_sentences_keeps_chat_length_and_starts_at_the_answer() -> None:
     out = best_sentences(text, {"opened", "returned"})
     assert out.startswith("Opened food cannot be returned")
     assert len(best_sentences("第一句。" * 200, set())) <= 130
+
+
+def test_answer_eval_set_names_real_sections(demo: Services) -> None:
+    """Every expected (page, section) of evals/answers exists, so a miss is a ranking miss, not a typo."""
+    from evals.answers_eval import load_questions
+
+    kb = demo.knowledge
+    known = {(d.meta.doc_key, s.heading) for d in kb.policies if d.meta.lang == "en" for s in d.sections}
+    for sku, p in kb.products.items():
+        heads = ["Overview", "Materials and dimensions", "Care", "Known shortcomings", *(f"FAQ: {f.q}" for f in p.faq)]
+        known |= {(f"product:{sku}", h) for h in heads}
+    questions = load_questions()
+    assert len(questions) >= 200 and {q.lang for q in questions} == {"en", "es", "id", "zh"}
+    missing = [(q.id, e.doc, e.section) for q in questions for e in q.expect if (e.doc, e.section) not in known]
+    assert not missing
+
+
+def test_a_shipping_question_is_answered_from_the_shipping_policy(demo: Services) -> None:
+    found = FactFinder(demo.knowledge, demo.searcher).find("do you ship to hawaii? how long does delivery take",
+                                                           "en", "policy_info", None)
+    assert found is not None and found.doc_key == "policy:shipping"

@@ -107,7 +107,8 @@ def test_approval_rule_favours_recall() -> None:
 @pytest.mark.parametrize(
     ("text", "code"),
     [("where is my order", "en"), ("dónde está mi pedido", "es"), ("kak paket blm sampe", "id"),
-     ("衣服太小了", "zh"), ("這個太小了", "zh"), ("Đơn hàng của tôi đâu rồi?", "vi")],
+     ("衣服太小了", "zh"), ("這個太小了", "zh"), ("Đơn hàng của tôi đâu rồi?", "vi"),
+     ("hiii 👋", "en"), ("holaa buenas tardes", "es"), ("selamat pagi kakk", "id")],
 )
 def test_language(text: str, code: str) -> None:
     assert detect_language(text)[0] == code

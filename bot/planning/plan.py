@@ -113,6 +113,8 @@ CHOICE_OPTIONS = {
 COMPLAINTS = {"shipping_delay", "stuck_parcel", "lost_parcel", "delivered_not_found", "delivery_exception",
               "quality_defect", "troubleshoot", "size_colour_mismatch", "wrong_item", "not_as_described",
               "refund_delay", "refund_defect", "compensation_request"}
+POST_DELIVERY_COMPLAINTS = ("damaged_or_defective", "wrong_size_or_colour", "item_not_as_described")
+LATE_STATES = frozenset({"lost_parcel", "stuck_parcel", "shipping_delay"})
 _UNITS_Q = re.compile(r"\d\s*(?:cm|in|inch|inches|pulgadas|inci)\b|\b(?:cm|inch|inches|pulgadas|inci|centimet\w*)\b|"
                       r"厘米|英寸|公分", re.I)
 _WRONG_ITEM = re.compile(r"wrong item|wrong product|not what i ordered|sent me (?:a|the) wrong|equivocad|otro producto|"
@@ -127,12 +129,23 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
     if (order is not None and t.intent in ("product_or_size_question", "other")
             and {"shipping", "delay"} <= set(concepts)):
         t = t.model_copy(update={"intent": "where_is_my_order"})  # a known order plus delay talk
+    # Triage reads only the text; the order says more. A parcel that has not arrived cannot be
+    # broken or the wrong size yet, and a refund or "send another" on it is about the wait.
+    in_transit = order is not None and order.status in ("shipped", "in_transit")
+    if in_transit and {"shipping", "delay"} & set(concepts) and t.intent in POST_DELIVERY_COMPLAINTS:
+        t = t.model_copy(update={"intent": "where_is_my_order"})
+    if in_transit and t.needs_human_approval and t.intent in ("refund_request", "exchange_request"):
+        late = _shipping_state(ctx)
+        if late in LATE_STATES:
+            return "refund_delay" if t.intent == "refund_request" else late
     if t.intent == "where_is_my_order" or (t.intent == "refund_request" and t.reason == "shipping_delay_or_lost"):
         if order is None:
             return "order_unknown"
         base = _shipping_state(ctx)
         if t.intent == "refund_request":
-            return "refund_delay" if base in {"lost_parcel", "stuck_parcel", "shipping_delay"} else base
+            if base == "delivered_not_found" and "compensation" in concepts:
+                return "compensation_request"  # it came, but late: "at least a partial refund"
+            return "refund_delay" if base in LATE_STATES else base
         return base
     if t.intent == "damaged_or_defective" or (t.intent in ("refund_request", "exchange_request")
                                              and t.reason == "damaged_or_defective"):
@@ -155,8 +168,9 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
             return "return_not_allowed" if _outside_return_window(ctx) else "refund_changed_mind"
         return "refund_defect"
     if t.intent == "return_request":
-        if not t.needs_human_approval:
-            return "policy_info"
+        delivered = order is not None and order.status == "delivered"
+        if not t.needs_human_approval and not (delivered and "status" not in concepts):
+            return "policy_info"  # "can I return it?" about a delivered order is a request: a human decides
         if _outside_return_window(ctx) or (ctx.sku and kb.categories.get(ctx.sku) == "snacks"):
             return "return_not_allowed"
         return "return_howto"

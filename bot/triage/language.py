@@ -19,16 +19,21 @@ _VIET = re.compile(r"[ơưđạảấầẩẫậắằẳẵặẹẻẽếề�
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _WORD = re.compile(r"[^\W\d_]+", re.U)
+_RUN = re.compile(r"(\w)\1{2,}")  # three or more of a letter
+_END_DOUBLE = re.compile(r"(\w)\1$")
 # Very common chat words that decide short messages lingua finds ambiguous.
 _MARKERS = {
     "id": {"kak", "gan", "min", "sis", "blm", "belum", "udh", "sudah", "gak", "ga", "nggak", "yg",
            "dong", "tolong", "barang", "paket", "pesanan", "sampai", "sampe", "kapan", "mau",
-           "bisa", "ukuran", "warna", "rusak", "kok", "aja", "saya", "aku", "tdk", "brp"},
+           "bisa", "ukuran", "warna", "rusak", "kok", "aja", "saya", "aku", "tdk", "brp", "halo",
+           "selamat", "pagi", "siang", "sore", "malam", "permisi"},
     "es": {"hola", "quiero", "pedido", "talla", "dónde", "donde", "cuándo", "cuando", "mi", "el",
            "la", "por", "favor", "porfa", "gracias", "llegó", "llego", "roto", "reembolso",
-           "cambiar", "devolver", "paquete", "tengo", "es", "muy", "pero", "q", "xq", "pq", "no"},
+           "cambiar", "devolver", "paquete", "tengo", "es", "muy", "pero", "q", "xq", "pq", "no",
+           "buenas", "buenos", "tardes", "noches", "dias", "días", "oye", "oigan", "saludos"},
     "en": {"my", "the", "is", "where", "refund", "order", "pls", "please", "i", "want", "it",
-           "package", "pkg", "size", "wrong", "cancel", "when", "hi", "hello", "thanks", "what"},
+           "package", "pkg", "size", "wrong", "cancel", "when", "hi", "hello", "thanks", "what",
+           "hey", "good", "morning", "evening", "anyone", "there", "yo", "help"},
 }
 
 
@@ -52,8 +57,10 @@ def detect_language(text: str) -> tuple[str, float]:
     letters = sum(len(w) for w in _WORD.findall(text))
     if han and han * 2 >= letters - han:  # Chinese characters carry the message
         return "zh", 0.95
+    # "hiii", "holaa", "kakk": chat stretches words; the markers know them unstretched
     words = [w.lower() for w in _WORD.findall(text)]
-    scores = {lang: sum(w in vocab for w in words) for lang, vocab in _MARKERS.items()}
+    forms = [{w, _RUN.sub(r"\1", w), _END_DOUBLE.sub(r"\1", _RUN.sub(r"\1", w))} for w in words]
+    scores = {lang: sum(bool(f & vocab) for f in forms) for lang, vocab in _MARKERS.items()}
     values = _detector().compute_language_confidence_values(text)
     if not values:
         return "en", 0.0
