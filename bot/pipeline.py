@@ -25,6 +25,7 @@ from bot.writing.builtin import BuiltinWriter, Draft
 from bot.writing.scripts import LOCAL
 
 if TYPE_CHECKING:
+    from bot.planning.sections import SectionModel
     from bot.retrieval.search import HybridSearcher
 from guardrails import GuardInput, GuardReport, run_guardrails
 
@@ -75,9 +76,10 @@ class Copilot:
     """Holds the shared parts; `draft` never raises for a bad message (it returns a safe result)."""
 
     def __init__(self, kb: ShopKnowledge, triager: Triager, db: Any | None = None,
-                 writer: BuiltinWriter | None = None, searcher: HybridSearcher | None = None) -> None:
+                 writer: BuiltinWriter | None = None, searcher: HybridSearcher | None = None,
+                 sections: SectionModel | None = None) -> None:
         self.kb = kb
-        self.finder = FactFinder(kb, searcher)
+        self.finder = FactFinder(kb, searcher, sections)
         self.triager = triager
         self.db = db
         self.menus: Menus = load_menus(kb.rules)

@@ -117,6 +117,7 @@ class Services:
     @cached_property
     def copilot(self) -> Copilot:
         from bot.pipeline import Copilot
+        from bot.planning.sections import load_or_train
         from bot.store import repositories as repo
 
         with self.db.session() as s:  # the demo orders are needed to plan order-aware replies
@@ -128,7 +129,8 @@ class Services:
 
             writer = LLMWriter(self.settings)
         return Copilot(self.knowledge, self.triager, self.db, writer=writer,  # type: ignore[arg-type]
-                       searcher=self.searcher)
+                       searcher=self.searcher,
+                       sections=load_or_train(self.knowledge, self.settings.resolved_model_dir))
 
     def ingest(self, path: Path | None = None,
                progress: Callable[[int, int], None] | None = None) -> IngestReport:

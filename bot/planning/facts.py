@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from bot.kb.loader import ShopKnowledge
 from bot.kb.schemas import Product, ProductText
 from bot.planning.plan import Fact
+from bot.planning.sections import INTERNAL_POLICIES, SectionModel
 from bot.planning.sentences import FACT_CHARS, ensure_full_stop
 from bot.planning.sentences import best_sentences as chat_sentences
 from bot.retrieval.lexical import tokenize
@@ -65,8 +66,6 @@ def best_sentences(text: str, query_tokens: set[str], limit: int = FACT_CHARS,
     return chat_sentences(text, scorer, limit)
 
 
-# Team-facing rule pages: they steer agents, they are not quoted to buyers.
-INTERNAL_POLICIES = {"policy:authority", "policy:platform_rules"}
 SEARCH_K = 20
 # What a question is about (the triage lexicon's concepts, any language) -> the policy pages that
 # deal with it: "do you ship to Hawaii, how long?" is a shipping question whatever words it shares
@@ -101,11 +100,14 @@ class FactFinder:
     buyer's language and in English) match the question. Without a searcher it finds nothing."""
 
     # Ranking weights, chosen on the dev split of evals/answers (shopbot eval answers --split dev).
-    w_hybrid, w_heading, w_text, w_topic = 0.3, 1.5, 1.0, 0.3
+    w_hybrid, w_heading, w_text, w_topic, w_section = 0.3, 1.5, 1.0, 0.3, 0.0
+    SECTION_CANDIDATES = 5  # the section model's best guesses join the retrieval hits
 
-    def __init__(self, kb: ShopKnowledge, searcher: HybridSearcher | None = None) -> None:
+    def __init__(self, kb: ShopKnowledge, searcher: HybridSearcher | None = None,
+                 sections: SectionModel | None = None) -> None:
         self.kb = kb
         self.searcher = searcher
+        self.sections = sections
         self._policies = {(d.meta.doc_key, d.meta.lang): d for d in kb.policies}
         self._idf: dict[str, float] | None = None
         # Knowledge text does not change while a Copilot lives: tokenise each section once, not per question.
@@ -155,6 +157,12 @@ class FactFinder:
             key = (h.doc_key, h.section)
             hybrid[key] = max(hybrid.get(key, 0.0), h.score)
             sources[key] = (h.lang, h.source)
+        section_probs = (self.sections.predict(question[:1000])
+                         if self.sections is not None and situation == "policy_info" else {})
+        for (doc_key, heading), _ in sorted(section_probs.items(), key=lambda kv: -kv[1])[:self.SECTION_CANDIDATES]:
+            page = self._policies.get((doc_key, "en"))
+            if page is not None:
+                sources.setdefault((doc_key, heading), ("en", page.source))
         if sku and situation != "policy_info" and sku in self.kb.products:
             for heading in self._product_headings(sku):
                 sources.setdefault((f"product:{sku}", heading), ("en", self.kb.product_sources[sku]))
@@ -181,6 +189,7 @@ class FactFinder:
             score = (self.w_hybrid * hybrid.get((doc_key, heading), 0.0) / top
                      + self.w_heading * overlap(cand.heading_tokens) + self.w_text * overlap(cand.text_tokens)
                      + self.w_topic * (doc_key in topics)
+                     + self.w_section * section_probs.get((cand.doc_key, cand.heading_en), 0.0)
                      - 1e-6 * i)
             if best is None or score > best[0]:
                 best = (score, cand)
