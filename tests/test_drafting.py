@@ -179,3 +179,18 @@ def test_the_order_corrects_what_the_text_alone_suggests(copilot: Copilot) -> No
     assert choose_situation(msg, t, ctx, copilot.kb, []) in ("return_howto", "return_not_allowed")
     assert choose_situation(msg, t, ctx, copilot.kb, ["status"]) == "policy_info"  # "my return was approved..."
     assert choose_situation(msg, t, ctx.model_copy(update={"order": None}), copilot.kb, []) == "policy_info"
+
+
+@pytest.mark.parametrize(("text", "blocked"), [
+    ("wore the hoop earrings twice, just not me. can I return them?", True),
+    ("耳环戴过一次，感觉不太适合我，可以退吗？", True),
+    ("never wore the hoop earrings, still in the box. can I return them?", False),
+    ("耳环还没拆封，可以退吗？", False),
+])
+def test_opened_hygiene_items_cannot_come_back_for_change_of_mind(copilot: Copilot, text: str, blocked: bool) -> None:
+    msg = Message(id="t1", text=text, order_id="576102938475610005", buyer_id="B-1001")  # pierced hoop earrings
+    t = copilot.triager.triage(msg).model_copy(update={"intent": "return_request", "reason": "changed_mind",
+                                                       "needs_human_approval": True})
+    ctx = copilot.context(msg, t, datetime.now(UTC))
+    assert copilot.kb.products[str(ctx.sku)].hygiene_seal
+    assert (choose_situation(msg, t, ctx, copilot.kb, []) == "return_not_allowed") is blocked

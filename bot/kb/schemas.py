@@ -40,6 +40,9 @@ class Product(Strict):
     local_titles: dict[str, str] = {}
     keywords: list[str] = []
     price: float = Field(gt=0)
+    # Food, opened cosmetics, pierced earrings, intimates: no change-of-mind return once opened or
+    # used (returns policy, "Items that cannot be returned"); faults are still fixed.
+    hygiene_seal: bool = False
     options: dict[str, list[str]] = {}
     materials: str
     dimensions: list[Dimension] = []

@@ -113,10 +113,18 @@ CHOICE_OPTIONS = {
 COMPLAINTS = {"shipping_delay", "stuck_parcel", "lost_parcel", "delivered_not_found", "delivery_exception",
               "quality_defect", "troubleshoot", "size_colour_mismatch", "wrong_item", "not_as_described",
               "refund_delay", "refund_defect", "compensation_request"}
+RETURN_REQUEST_SITUATIONS = frozenset({"return_howto", "return_not_allowed"})
 POST_DELIVERY_COMPLAINTS = ("damaged_or_defective", "wrong_size_or_colour", "item_not_as_described")
 LATE_STATES = frozenset({"lost_parcel", "stuck_parcel", "shipping_delay"})
 _UNITS_Q = re.compile(r"\d\s*(?:cm|in|inch|inches|pulgadas|inci)\b|\b(?:cm|inch|inches|pulgadas|inci|centimet\w*)\b|"
                       r"厘米|英寸|公分", re.I)
+# "opened / used / tried / worn" in the buyer's words (for items that cannot come back once opened)
+_OPENED = re.compile(r"\b(?:open(?:ed)?|used|tried|wore|worn|swatch\w*|ate|eaten|tasted|abr[ií]\w*|usad[oa]s?|us[eé]|"
+                     r"prob[eé]|me (?:lo|la|los|las) puse|comí|comi|dibuka|buka|kebuka|dipake|dipakai|pakai|"
+                     r"(?:udah|udh|sudah) (?:di)?coba|coba|dicoba|dimakan)\b|"
+                     r"用过|拆|打开|开封|试过|试用|戴过|穿过|吃过|尝过|抹过", re.I)
+_NOT_BEFORE = re.compile(r"(?:\b(?:never|not|haven'?t|hasn'?t|didn'?t|dont|don'?t|no|nunca|sin|ni|blm|belum|"
+                         r"gak|ga|nggak|tidak|tdk|gk|pernah)\b|[没未不])\W*(?:\w+\W+){0,2}$", re.I)
 _WRONG_ITEM = re.compile(r"wrong item|wrong product|not what i ordered|sent me (?:a|the) wrong|equivocad|otro producto|"
                          r"salah kirim|barang salah|发错|寄错|不是我买的", re.I)
 
@@ -132,7 +140,8 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
     # Triage reads only the text; the order says more. A parcel that has not arrived cannot be
     # broken or the wrong size yet, and a refund or "send another" on it is about the wait.
     in_transit = order is not None and order.status in ("shipped", "in_transit")
-    if in_transit and {"shipping", "delay"} & set(concepts) and t.intent in POST_DELIVERY_COMPLAINTS:
+    if (in_transit and {"shipping", "delay"} & set(concepts)
+            and t.intent in (*POST_DELIVERY_COMPLAINTS, "product_or_size_question", "other")):
         t = t.model_copy(update={"intent": "where_is_my_order"})
     if in_transit and t.needs_human_approval and t.intent in ("refund_request", "exchange_request"):
         late = _shipping_state(ctx)
@@ -165,13 +174,13 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
         if "compensation" in concepts:
             return "compensation_request"
         if t.reason in ("changed_mind", None):
-            return "return_not_allowed" if _outside_return_window(ctx) else "refund_changed_mind"
+            return "return_not_allowed" if _no_change_of_mind_return(msg, ctx, kb) else "refund_changed_mind"
         return "refund_defect"
     if t.intent == "return_request":
         delivered = order is not None and order.status == "delivered"
         if not t.needs_human_approval and not (delivered and "status" not in concepts):
             return "policy_info"  # "can I return it?" about a delivered order is a request: a human decides
-        if _outside_return_window(ctx) or (ctx.sku and kb.categories.get(ctx.sku) == "snacks"):
+        if _no_change_of_mind_return(msg, ctx, kb):
             return "return_not_allowed"
         return "return_howto"
     if t.intent == "exchange_request":
@@ -197,6 +206,17 @@ def _outside_return_window(ctx: Context) -> bool:
     order = ctx.order
     return bool(order and order.delivered_at
                 and (ctx.now - order.delivered_at).days > RETURN_WINDOW_DAYS)
+
+
+def _no_change_of_mind_return(msg: Message, ctx: Context, kb: ShopKnowledge) -> bool:
+    """Past the return window, or an item that cannot come back once opened and the buyer says it was."""
+    product = kb.products.get(ctx.sku) if ctx.sku else None
+    if _outside_return_window(ctx):
+        return True
+    if not (product and product.hygiene_seal):
+        return False
+    return any(not _NOT_BEFORE.search(msg.text[max(0, m.start() - 25):m.start()])
+               for m in _OPENED.finditer(msg.text))
 
 
 def _shipping_state(ctx: Context) -> str:
@@ -332,7 +352,10 @@ def propose(t: Triage, ctx: Context, menus: Menus, authority: Authority, menu_id
             opt = next((by_id[i] for i in CHOICE_OPTIONS.get(choice, []) if i in by_id), None)
             if opt and opt.requires_approval:
                 options.append(_proposed(opt, ctx))
-    required = bool(options) or t.needs_human_approval
+    # The planner may know better than the text: "can I return it?" with a delivered order is a return
+    # request (a supervisor decides, even when the answer will be "not once opened").
+    asked = situation in RETURN_REQUEST_SITUATIONS and t.intent in ("return_request", "refund_request")
+    required = bool(options) or t.needs_human_approval or asked
     if not required:
         return ApprovalProposal(required=False)
     actions: list[str] = []
