@@ -4,8 +4,12 @@ knowledge base has it, and cited (retrieval over the ingested demo shop)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+import pytest
 
 from bot.domain import Message
+from bot.errors import InvalidInputError
 from bot.planning.facts import FactFinder, best_sentences
 from bot.services import Services
 
@@ -85,3 +89,32 @@ def test_a_shipping_question_is_answered_from_the_shipping_policy(demo: Services
     found = FactFinder(demo.knowledge, demo.searcher).find("do you ship to hawaii? how long does delivery take",
                                                            "en", "policy_info", None)
     assert found is not None and found.doc_key == "policy:shipping"
+
+
+def test_section_model_maps_buyer_wording_to_policy_sections(demo: Services, tmp_path: Path) -> None:
+    from bot.planning.sections import load_or_train
+
+    model = load_or_train(demo.knowledge, tmp_path)
+    assert model is not None and any(tmp_path.glob("sections-*.joblib"))  # cached for the next start
+    for question, doc in [("do u guys deliver to hawaii", "policy:shipping"),
+                          ("cupones se pueden juntar?", "policy:coupons"),
+                          ("该怎么量脚长", "policy:product_care")]:
+        probs = model.predict(question)
+        assert max(probs, key=lambda k: probs[k])[0] == doc, question
+    assert not any(doc in ("policy:authority", "policy:platform_rules") for doc, _ in model.labels)
+
+
+def test_bad_policy_question_file_names_the_line(demo: Services, tmp_path: Path) -> None:
+    from bot.planning.sections import buyer_sections, load_questions
+
+    labels = set(buyer_sections(demo.knowledge))
+    (tmp_path / "q.jsonl").write_text(
+        '{"text": "refund how long", "doc": "policy:returns", "section": "When your refund arrives"}\n'
+        '{"text": "gone", "doc": "policy:returns", "section": "A heading nobody has"}\n'
+        '{"text": broken\n', encoding="utf-8")
+    with pytest.raises(InvalidInputError, match="q.jsonl:3"):
+        load_questions(labels, tmp_path)
+    (tmp_path / "q.jsonl").write_text(
+        '{"text": "refund how long", "doc": "policy:returns", "section": "When your refund arrives"}\n'
+        '{"text": "gone", "doc": "policy:returns", "section": "A heading nobody has"}\n', encoding="utf-8")
+    assert load_questions(labels, tmp_path) == [("refund how long", ("policy:returns", "When your refund arrives"))]

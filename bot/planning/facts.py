@@ -100,7 +100,7 @@ class FactFinder:
     buyer's language and in English) match the question. Without a searcher it finds nothing."""
 
     # Ranking weights, chosen on the dev split of evals/answers (shopbot eval answers --split dev).
-    w_hybrid, w_heading, w_text, w_topic, w_section = 0.3, 1.5, 1.0, 0.3, 0.0
+    w_hybrid, w_heading, w_text, w_topic, w_section = 0.3, 1.5, 1.0, 0.3, 5.0
     SECTION_CANDIDATES = 5  # the section model's best guesses join the retrieval hits
 
     def __init__(self, kb: ShopKnowledge, searcher: HybridSearcher | None = None,
