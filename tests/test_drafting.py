@@ -194,3 +194,15 @@ def test_opened_hygiene_items_cannot_come_back_for_change_of_mind(copilot: Copil
     ctx = copilot.context(msg, t, datetime.now(UTC))
     assert copilot.kb.products[str(ctx.sku)].hygiene_seal
     assert (choose_situation(msg, t, ctx, copilot.kb, []) == "return_not_allowed") is blocked
+
+
+@pytest.mark.parametrize(("text", "empathy"), [
+    ("la alfombra es más pequeña de lo que esperaba 😕 son cm o pulgadas?", True),
+    ("serum nya bikin kulitku perih, bisa retur gak kak? :(", True),
+    ("is the hoodie 100% cotton?", False),
+])
+def test_sad_faces_and_bad_news_get_an_acknowledgement_first(copilot: Copilot, text: str, empathy: bool) -> None:
+    r = _draft(copilot, text)
+    assert r.plan.empathy is empathy
+    if empathy:
+        assert r.guardrails.passed and not any(v.code == "missing_empathy" for v in r.guardrails.violations)

@@ -202,6 +202,19 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
     return "other"
 
 
+# Bad news we have to give (a refusal, "it is smaller than you thought") and a cause that hurts deserve
+# an acknowledgement first, as do sad or annoyed faces in an otherwise calm message.
+BAD_NEWS = frozenset({"return_not_allowed", "buyer_misunderstanding", "address_change_shipped", "cancel_after_ship"})
+HURTING_REASONS = frozenset({"damaged_or_defective", "wrong_size_or_colour", "not_as_described",
+                             "shipping_delay_or_lost"})
+_SAD = re.compile(r"[😕😞😟😢😭😤😡😠🥲🙁☹😩😫😔😒🤦💔]|:\(|:'\(")
+
+
+def needs_empathy(msg: Message, t: Triage, situation: str) -> bool:
+    return (situation in COMPLAINTS or situation in BAD_NEWS or t.sentiment in ("angry", "negative")
+            or t.reason in HURTING_REASONS or bool(_SAD.search(msg.text)))
+
+
 def _outside_return_window(ctx: Context) -> bool:
     order = ctx.order
     return bool(order and order.delivered_at
@@ -410,7 +423,7 @@ def make_plan(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, menus: M
         needs.append("photo")
     language = t.language if t.language in ("en", "es", "id", "zh") else "en"
     return Plan(situation=situation, menu=menu_id, language=language,
-                empathy=situation in COMPLAINTS or t.sentiment in ("angry", "negative"),
+                empathy=needs_empathy(msg, t, situation),
                 facts=facts, slots=slots, choices=choices, approval=approval, needs=needs,
                 fact_language=fact_language)
 
