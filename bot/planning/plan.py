@@ -169,8 +169,8 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
     if t.intent == "item_not_as_described":
         return "wrong_item" if _WRONG_ITEM.search(msg.text) else "not_as_described"
     if t.intent == "refund_request":
-        if not t.needs_human_approval:
-            return "refund_status"
+        if not t.needs_human_approval or ("status" in concepts and "threat" not in concepts):
+            return "refund_status"  # "approved two days ago, not in my account": where it stands
         if "compensation" in concepts:
             return "compensation_request"
         if t.reason in ("changed_mind", None):
