@@ -206,3 +206,12 @@ def test_sad_faces_and_bad_news_get_an_acknowledgement_first(copilot: Copilot, t
     assert r.plan.empathy is empathy
     if empathy:
         assert r.guardrails.passed and not any(v.code == "missing_empathy" for v in r.guardrails.violations)
+
+
+def test_a_swap_with_a_body_measurement_names_the_size_from_the_chart(copilot: Copilot) -> None:
+    r = _draft(copilot, "the dress is too tight, I'm 165cm 60kg, can I swap it?", order_id="576102938475610001",
+               buyer_id="B-1001")
+    assert r.plan.situation == "exchange" and "size" in {f.key for f in r.plan.facts}
+    size = next(f for f in r.plan.facts if f.key == "size")
+    assert size.source.startswith("size_charts/") and r.plan.slots["size"] in r.draft.text
+    assert r.plan.approval.required and r.guardrails.passed

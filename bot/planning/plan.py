@@ -321,7 +321,7 @@ def gather(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge,
             tip = best_sentences(tip, limit=260)
             slots["fact"] = tip
             facts.append(Fact(key="troubleshoot", text=tip, source=kb.product_sources[sku], section="FAQ"))
-    if situation == "size_advice" and sku:
+    if situation in ("size_advice", "exchange", "size_colour_mismatch") and sku:  # "she's 112 cm now": say which
         chart = kb.chart_for(sku)
         measures = parse_body(msg.text)
         if chart and measures:

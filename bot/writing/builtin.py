@@ -25,9 +25,12 @@ class Draft(BaseModel):
 
 def _pick(options: list[str], slots: dict[str, str], seed: str) -> str | None:
     usable = [o for o in options if set(PLACEHOLDER.findall(o)) <= set(slots)]
-    # A found fact is the answer: lines that state it win over lines written for when none was found.
-    if "fact" in slots and any("fact" in PLACEHOLDER.findall(o) for o in usable):
-        usable = [o for o in usable if "fact" in PLACEHOLDER.findall(o)]
+    # A found fact (or a size from the chart) is the answer: lines that state it win over lines
+    # written for when none was found.
+    for answer in ("fact", "size"):
+        if answer in slots and any(answer in PLACEHOLDER.findall(o) for o in usable):
+            usable = [o for o in usable if answer in PLACEHOLDER.findall(o)]
+            break
     if not usable:
         return None
     rnd = random.Random(int(hashlib.sha256(seed.encode()).hexdigest()[:12], 16))
