@@ -215,3 +215,10 @@ def test_a_swap_with_a_body_measurement_names_the_size_from_the_chart(copilot: C
     size = next(f for f in r.plan.facts if f.key == "size")
     assert size.source.startswith("size_charts/") and r.plan.slots["size"] in r.draft.text
     assert r.plan.approval.required and r.guardrails.passed
+
+
+def test_sizes_quoted_from_the_listing_get_the_measurements_in_both_units(copilot: Copilot) -> None:
+    r = _draft(copilot, "the mat is way smaller than i thought, the page says 180 x 200??",
+               order_id="576102938475610017", buyer_id="B-1007")
+    assert r.plan.situation in ("buyer_misunderstanding", "unit_explain")
+    assert "dimensions" in {f.key for f in r.plan.facts} and "in" in r.draft.text and r.guardrails.passed

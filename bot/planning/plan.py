@@ -118,6 +118,7 @@ POST_DELIVERY_COMPLAINTS = ("damaged_or_defective", "wrong_size_or_colour", "ite
 LATE_STATES = frozenset({"lost_parcel", "stuck_parcel", "shipping_delay"})
 _UNITS_Q = re.compile(r"\d\s*(?:cm|in|inch|inches|pulgadas|inci)\b|\b(?:cm|inch|inches|pulgadas|inci|centimet\w*)\b|"
                       r"厘米|英寸|公分", re.I)
+_DIMENSIONS_Q = re.compile(r"\d+(?:[.,]\d+)?\s*[x×*]\s*\d+")  # "listing said 180 x 200": sizes quoted from the page
 # "opened / used / tried / worn" in the buyer's words (for items that cannot come back once opened)
 _OPENED = re.compile(r"\b(?:open(?:ed)?|used|tried|wore|worn|swatch\w*|ate|eaten|tasted|abr[ií]\w*|usad[oa]s?|us[eé]|"
                      r"prob[eé]|me (?:lo|la|los|las) puse|comí|comi|dibuka|buka|kebuka|dipake|dipakai|pakai|"
@@ -161,7 +162,7 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
         if t.intent == "damaged_or_defective" and ctx.sku and _troubleshooting(kb, ctx.sku):
             return "troubleshoot"
         return "refund_defect" if t.intent == "refund_request" else "quality_defect"
-    if (t.intent in ("wrong_size_or_colour", "item_not_as_described") and _UNITS_Q.search(msg.text)
+    if (t.intent in ("wrong_size_or_colour", "item_not_as_described") and _asks_about_measures(msg.text)
             and ctx.sku and kb.products.get(ctx.sku) and kb.products[ctx.sku].dimensions):
         return "buyer_misunderstanding"  # e.g. 180 cm read as 180 inches: explain, no compensation
     if t.intent == "wrong_size_or_colour":
@@ -192,7 +193,7 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
     if t.intent == "product_or_size_question":
         if parse_body(msg.text) and ctx.sku and kb.chart_for(ctx.sku):
             return "size_advice"
-        if _UNITS_Q.search(msg.text) and ctx.sku:
+        if _asks_about_measures(msg.text) and ctx.sku:
             return "unit_explain"
         return "product_fact"
     if t.intent == "coupon_or_price":
@@ -213,6 +214,10 @@ _SAD = re.compile(r"[😕😞😟😢😭😤😡😠🥲🙁☹😩😫😔😒
 def needs_empathy(msg: Message, t: Triage, situation: str) -> bool:
     return (situation in COMPLAINTS or situation in BAD_NEWS or t.sentiment in ("angry", "negative")
             or t.reason in HURTING_REASONS or bool(_SAD.search(msg.text)))
+
+
+def _asks_about_measures(text: str) -> bool:
+    return bool(_UNITS_Q.search(text) or _DIMENSIONS_Q.search(text))
 
 
 def _outside_return_window(ctx: Context) -> bool:
