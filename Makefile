@@ -27,7 +27,7 @@ test: install $(VENV)/.llm-installed
 	$(BIN)/pytest -q
 	$(BIN)/shopbot ingest
 	$(BIN)/shopbot eval retrieval --min-recall 0.85 --min-lang-recall 0.80
-	$(BIN)/shopbot eval triage --min-macro-f1 0.85 --min-approval-recall 0.92 > /dev/null
+	$(BIN)/shopbot eval triage --min-macro-f1 0.90 --min-approval-recall 0.97 > /dev/null
 	$(BIN)/shopbot eval replies --split all --gate > /dev/null
 	$(BIN)/shopbot eval answers --min-accuracy 0.75 > /dev/null
 
