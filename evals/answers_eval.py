@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.errors import InvalidInputError
 from bot.planning.facts import FactFinder
+from evals.jsonl import load_records
 from evals.splits import split_of
 
 DATASET = Path(__file__).parent / "answers" / "questions.jsonl"
@@ -39,14 +40,7 @@ class Question(BaseModel):
 
 
 def load_questions(path: Path = DATASET) -> list[Question]:
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                out.append(Question.model_validate_json(line))
-            except ValueError as exc:
-                raise InvalidInputError(f"{path}:{n}: {exc}") from exc
-    return out
+    return load_records(path, Question)
 
 
 def run_answers_eval(finder: FactFinder, split: str = "heldout", path: Path = DATASET) -> dict[str, Any]:

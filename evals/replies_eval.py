@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.domain import Message
 from bot.errors import InvalidInputError
 from bot.pipeline import Copilot, DraftResult
+from evals.jsonl import load_records
 from evals.splits import split_of
 from guardrails.checks import check_empathy
 
@@ -41,14 +42,7 @@ class Case(BaseModel):
 
 
 def load_cases(path: Path = DATASET) -> list[Case]:
-    cases = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                cases.append(Case.model_validate_json(line))
-            except ValueError as exc:
-                raise InvalidInputError(f"{path}:{n}: {exc}") from exc
-    return cases
+    return load_records(path, Case)
 
 
 def score(case: Case, r: DraftResult) -> dict[str, bool]:

@@ -174,3 +174,29 @@ def test_cli_files_and_exit_codes(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "out.jsonl").read_text())["intent"] == "refund_request"
     assert _cli(["triage", "--input", str(tmp_path / "missing"), "--output", "-"], b"", tmp_path).returncode == 2
     assert _cli(["triage", "--input", "-"], b"", tmp_path).returncode == 2
+
+
+class _Fitted:
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+
+def test_model_cache_trains_once_and_replaces_foreign_or_broken_files(tmp_path: Path) -> None:
+    import joblib
+
+    from bot.modelcache import cached_model
+
+    calls: list[int] = []
+
+    def train() -> _Fitted:
+        calls.append(1)
+        return _Fitted(len(calls))
+
+    path = tmp_path / "m-abc.joblib"
+    assert cached_model(path, train, _Fitted).value == 1 and path.exists()
+    assert cached_model(path, train, _Fitted).value == 1  # loaded, not retrained
+    joblib.dump({"not": "a model"}, path)
+    assert cached_model(path, train, _Fitted).value == 2  # another class in the file: retrained
+    path.write_bytes(b"truncated")
+    assert cached_model(path, train, _Fitted).value == 3
+    assert cached_model(None, train, _Fitted).value == 4  # no cache directory: always trains

@@ -17,7 +17,6 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-import joblib
 import numpy as np
 import scipy.sparse as sp
 import sklearn
@@ -26,6 +25,7 @@ from sklearn.linear_model import LogisticRegression
 
 from bot.errors import InvalidInputError
 from bot.kb.loader import ShopKnowledge
+from bot.modelcache import cached_model
 from bot.retrieval.lexical import fold
 
 SECTION_MODEL_VERSION = "1"
@@ -115,18 +115,9 @@ def load_or_train(kb: ShopKnowledge, cache_dir: Path | None, folder: Path = QUES
     if len(sections) < 2:
         return None
     path = cache_dir / f"sections-{_fingerprint(sections, folder)}.joblib" if cache_dir else None
-    if path and path.exists():
-        try:
-            cached: SectionModel = joblib.load(path)
-            return cached
-        except Exception as exc:  # a corrupt or foreign cache file: retrain, never crash
-            log.warning("section model cache %s unreadable (%s); retraining", path, exc)
-    examples = [(t, lbl) for lbl, texts in sections.items() for t in texts]
-    examples += load_questions(set(sections), folder)
-    model = SectionModel().fit(examples)
-    if path:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        joblib.dump(model, tmp)
-        tmp.replace(path)
-    return model
+
+    def train() -> SectionModel:
+        examples = [(t, lbl) for lbl, texts in sections.items() for t in texts]
+        return SectionModel().fit(examples + load_questions(set(sections), folder))
+
+    return cached_model(path, train, SectionModel)

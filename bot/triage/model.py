@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import scipy.sparse as sp
 import sklearn
@@ -24,6 +22,7 @@ from sklearn.linear_model import LogisticRegression
 
 from bot.config import REPO_ROOT
 from bot.errors import InvalidInputError
+from bot.modelcache import cached_model
 from bot.retrieval.lexical import fold
 from bot.triage.lexicon import LEXICON, Lexicon, load_lexicon
 
@@ -36,7 +35,6 @@ REMEDY_INTENTS = frozenset({"refund_request", "return_request", "exchange_reques
 # The request model learns only the hard contrast inside these intents: "refund me" vs "how long do
 # refunds take?" / "my refund was approved, where is it?" (a remedy asked now vs asked about).
 REQUEST_MODEL_INTENTS = REMEDY_INTENTS | {"order_change", "coupon_or_price"}
-log = logging.getLogger("shopbot.triage")
 
 
 def _identity(text: str) -> str:
@@ -190,17 +188,6 @@ def load_or_train(cache_dir: Path | None) -> TriageModel:
     """The fitted model from the cache, or trained now (about 10 s) and cached."""
     lexicon = load_lexicon()
     path = cache_dir / f"triage-{_fingerprint()}.joblib" if cache_dir else None
-    if path and path.exists():
-        try:
-            model: TriageModel = joblib.load(path)
-            model.lexicon = lexicon
-            return model
-        except Exception as exc:  # a corrupt or foreign cache file: retrain, never crash
-            log.warning("triage model cache %s unreadable (%s); retraining", path, exc)
-    model = TriageModel(lexicon).fit(training_rows())
-    if path:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        joblib.dump(model, tmp)
-        tmp.replace(path)
+    model = cached_model(path, lambda: TriageModel(lexicon).fit(training_rows()), TriageModel)
+    model.lexicon = lexicon
     return model
