@@ -199,6 +199,7 @@ def test_opened_hygiene_items_cannot_come_back_for_change_of_mind(copilot: Copil
 @pytest.mark.parametrize(("text", "empathy"), [
     ("la alfombra es más pequeña de lo que esperaba 😕 son cm o pulgadas?", True),
     ("serum nya bikin kulitku perih, bisa retur gak kak? :(", True),
+    ("the mat is way smaller than I expected, is 180 cm or inches?", True),
     ("is the hoodie 100% cotton?", False),
 ])
 def test_sad_faces_and_bad_news_get_an_acknowledgement_first(copilot: Copilot, text: str, empathy: bool) -> None:

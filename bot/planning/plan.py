@@ -211,9 +211,15 @@ HURTING_REASONS = frozenset({"damaged_or_defective", "wrong_size_or_colour", "no
 _SAD = re.compile(r"[😕😞😟😢😭😤😡😠🥲🙁☹😩😫😔😒🤦💔]|:\(|:'\(")
 
 
+# "smaller than I expected", "más pequeña de lo que esperaba", "kirain gede", "比想象的小": a let-down
+_LET_DOWN = re.compile(r"than (?:i |we )?(?:expected|thought|imagined)|thought it would|"
+                       r"de lo que (?:esperaba|pensaba|cre[ií]a)|pens[eé] que (?:era|ser[ií]a)|"
+                       r"\b(?:kirain|kukira|aku kira|saya kira)\b|比想象|以为|没想到", re.I)
+
+
 def needs_empathy(msg: Message, t: Triage, situation: str) -> bool:
     return (situation in COMPLAINTS or situation in BAD_NEWS or t.sentiment in ("angry", "negative")
-            or t.reason in HURTING_REASONS or bool(_SAD.search(msg.text)))
+            or t.reason in HURTING_REASONS or bool(_SAD.search(msg.text)) or bool(_LET_DOWN.search(msg.text)))
 
 
 def _asks_about_measures(text: str) -> bool:
