@@ -31,6 +31,13 @@ def _draft(copilot: Copilot, text: str, **kw: str):  # type: ignore[no-untyped-d
     return copilot.draft([Message(id="t1", text=text, **kw)])[0]  # type: ignore[arg-type]
 
 
+def _planned(copilot: Copilot, text: str, order_id: str, **triage: object):  # type: ignore[no-untyped-def]
+    """Message, triage (with the fields a test pins) and context, as the planner receives them."""
+    msg = Message(id="t1", text=text, order_id=order_id, buyer_id="B-1001")
+    t = copilot.triager.triage(msg).model_copy(update=triage)
+    return msg, t, copilot.context(msg, t, datetime.now(UTC))
+
+
 def test_stuck_parcel_is_grounded_and_proposes_without_promising(copilot: Copilot) -> None:
     r = _draft(copilot, "where is my hoodie?? its been forever", order_id=STUCK, buyer_id="B-1001")
     assert r.plan.situation == "stuck_parcel"
@@ -173,9 +180,8 @@ def test_the_order_corrects_what_the_text_alone_suggests(copilot: Copilot) -> No
     assert r.plan.situation == "refund_delay" and r.plan.approval.required
     # "Can I return it?" with a delivered order is a return to decide, even when triage (text only)
     # read it as a policy question; without an order it stays a policy answer.
-    msg = Message(id="t1", text="can I return them?", order_id=DELIVERED_EARBUDS, buyer_id="B-1001")
-    t = copilot.triager.triage(msg).model_copy(update={"intent": "return_request", "needs_human_approval": False})
-    ctx = copilot.context(msg, t, datetime.now(UTC))
+    msg, t, ctx = _planned(copilot, "can I return them?", DELIVERED_EARBUDS, intent="return_request",
+                           needs_human_approval=False)
     assert choose_situation(msg, t, ctx, copilot.kb, []) in ("return_howto", "return_not_allowed")
     assert choose_situation(msg, t, ctx, copilot.kb, ["status"]) == "policy_info"  # "my return was approved..."
     assert choose_situation(msg, t, ctx.model_copy(update={"order": None}), copilot.kb, []) == "policy_info"
@@ -188,10 +194,8 @@ def test_the_order_corrects_what_the_text_alone_suggests(copilot: Copilot) -> No
     ("耳环还没拆封，可以退吗？", False),
 ])
 def test_opened_hygiene_items_cannot_come_back_for_change_of_mind(copilot: Copilot, text: str, blocked: bool) -> None:
-    msg = Message(id="t1", text=text, order_id="576102938475610005", buyer_id="B-1001")  # pierced hoop earrings
-    t = copilot.triager.triage(msg).model_copy(update={"intent": "return_request", "reason": "changed_mind",
-                                                       "needs_human_approval": True})
-    ctx = copilot.context(msg, t, datetime.now(UTC))
+    msg, t, ctx = _planned(copilot, text, "576102938475610005",  # pierced hoop earrings
+                           intent="return_request", reason="changed_mind", needs_human_approval=True)
     assert copilot.kb.products[str(ctx.sku)].hygiene_seal
     assert (choose_situation(msg, t, ctx, copilot.kb, []) == "return_not_allowed") is blocked
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -135,7 +135,9 @@ class FactFinder:
             self._idf_unknown = math.log(n)
         return max(0.0, self._idf.get(token, self._idf_unknown))
 
-    def find(self, question: str, language: str, situation: str, sku: str | None) -> FoundFact | None:
+    def find(self, question: str, language: str, situation: str, sku: str | None,
+             concepts: Sequence[str] | None = None) -> FoundFact | None:
+        """`concepts`: the lexicon concepts of the question when the caller already has them."""
         if self.searcher is None or not question.strip():
             return None
         if situation in ("product_fact", "troubleshoot") and not sku:
@@ -179,7 +181,9 @@ class FactFinder:
         def overlap(tokens: frozenset[str]) -> float:
             return sum(self.idf(t) for t in q_tokens & tokens) / q_weight
 
-        topics = {d for c in load_lexicon().concepts(question) for d in CONCEPT_DOCS.get(c, ())}
+        if concepts is None:
+            concepts = load_lexicon().concepts(question)
+        topics = {d for c in concepts for d in CONCEPT_DOCS.get(c, ())}
         top = max(hybrid.values(), default=1.0) or 1.0
         best: tuple[float, _Candidate] | None = None
         for i, ((doc_key, heading), (lang, source)) in enumerate(sources.items()):

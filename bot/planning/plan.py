@@ -234,9 +234,9 @@ def _outside_return_window(ctx: Context) -> bool:
 
 def _no_change_of_mind_return(msg: Message, ctx: Context, kb: ShopKnowledge) -> bool:
     """Past the return window, or an item that cannot come back once opened and the buyer says it was."""
-    product = kb.products.get(ctx.sku) if ctx.sku else None
     if _outside_return_window(ctx):
         return True
+    product = kb.products.get(ctx.sku) if ctx.sku else None
     if not (product and product.hygiene_seal):
         return False
     return any(not _NOT_BEFORE.search(msg.text[max(0, m.start() - 25):m.start()])
@@ -283,8 +283,9 @@ def _fmt_date(d: object) -> str:
 ANSWERED_SITUATIONS = ("product_fact", "policy_info", "troubleshoot")
 
 
-def gather(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge,
-           situation: str, finder: FactFinder | None = None) -> tuple[list[Fact], dict[str, str], str | None]:
+def gather(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, situation: str,
+           finder: FactFinder | None = None,
+           concepts: list[str] | None = None) -> tuple[list[Fact], dict[str, str], str | None]:
     """Facts (with sources) and the slot values the scripts may use."""
     facts: list[Fact] = []
     slots: dict[str, str] = {}
@@ -321,7 +322,8 @@ def gather(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge,
     if product:
         slots["product"] = product.local_titles.get(t.language, product.title)
     fact_language = None
-    found = finder.find(msg.text, t.language, situation, sku) if finder and situation in ANSWERED_SITUATIONS else None
+    found = (finder.find(msg.text, t.language, situation, sku, concepts)
+             if finder and situation in ANSWERED_SITUATIONS else None)
     if found is not None:  # retrieval picked the section that answers the question
         slots["fact"] = found.fact.text
         facts.append(found.fact)
@@ -378,8 +380,7 @@ def propose(t: Triage, ctx: Context, menus: Menus, authority: Authority, menu_id
                 options.append(_proposed(opt, ctx))
     # The planner may know better than the text: "can I return it?" with a delivered order is a return
     # request (a supervisor decides, even when the answer will be "not once opened").
-    asked = situation in RETURN_REQUEST_SITUATIONS and t.intent in ("return_request", "refund_request")
-    required = bool(options) or t.needs_human_approval or asked
+    required = bool(options) or t.needs_human_approval or situation in RETURN_REQUEST_SITUATIONS
     if not required:
         return ApprovalProposal(required=False)
     actions: list[str] = []
@@ -421,7 +422,7 @@ def make_plan(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, menus: M
     if ctx.buyer and ctx.buyer.vip and "reship" in choices:
         choices.remove("reship")
         choices.insert(0, "reship")  # VIP green channel: reship first
-    facts, slots, fact_language = gather(msg, t, ctx, kb, situation, finder)
+    facts, slots, fact_language = gather(msg, t, ctx, kb, situation, finder, concepts)
     approval = propose(t, ctx, menus, authority, menu_id, choices, situation)
     for opt in approval.options:
         doc = next((p for p in kb.policies if p.meta.doc_key == opt.policy_doc and p.meta.lang == "en"), None)
