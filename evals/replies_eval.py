@@ -1,5 +1,10 @@
 """Reply eval: style checks (choices, empathy first, grounded facts, language, length) and hard rules
-(guardrails, approval correctness, forbidden content) over evals/replies/situations.jsonl."""
+(guardrails, approval correctness, forbidden content).
+
+dev = evals/replies/situations.jsonl (180, tuned on; its old 30% hash held-out part was retired into dev
+after being looked at too often); held-out = evals/replies/heldout/*.jsonl (120, written on 2026-12-04
+by four helper sessions, one per language, from the domain brief and the demo shop only, never shown
+the code or the other eval files). Never tune on held-out."""
 
 from __future__ import annotations
 
@@ -14,10 +19,10 @@ from bot.domain import Message
 from bot.errors import InvalidInputError
 from bot.pipeline import Copilot, DraftResult
 from evals.jsonl import load_records
-from evals.splits import split_of
 from guardrails.checks import check_empathy
 
 DATASET = Path(__file__).parent / "replies" / "situations.jsonl"
+HELDOUT_DIR = Path(__file__).parent / "replies" / "heldout"
 MAX_CHARS = {"zh": 260, "default": 650}
 
 
@@ -45,6 +50,17 @@ def load_cases(path: Path = DATASET) -> list[Case]:
     return load_records(path, Case)
 
 
+def split_cases(split: str, dev: Path = DATASET, heldout: Path = HELDOUT_DIR) -> list[Case]:
+    """The cases of a split: heldout, dev or all."""
+    if split not in {"heldout", "dev", "all"}:
+        raise InvalidInputError("split must be heldout, dev or all")
+    cases = load_cases(dev) if split in ("dev", "all") else []
+    if split in ("heldout", "all"):
+        for path in sorted(heldout.glob("*.jsonl")):
+            cases += load_cases(path)
+    return cases
+
+
 def score(case: Case, r: DraftResult) -> dict[str, bool]:
     """Each check is True (pass) or False."""
     e, text = case.expect, r.draft.text
@@ -68,10 +84,9 @@ def score(case: Case, r: DraftResult) -> dict[str, bool]:
 HARD = ("guardrails", "approval", "forbidden_absent", "not_empty")
 
 
-def run_replies_eval(copilot: Copilot, split: str = "heldout", path: Path = DATASET) -> dict[str, Any]:
-    if split not in {"heldout", "dev", "all"}:
-        raise InvalidInputError("split must be heldout, dev or all")
-    cases = [c for c in load_cases(path) if split == "all" or split_of(c.id) == split]
+def run_replies_eval(copilot: Copilot, split: str = "heldout", dev: Path = DATASET,
+                     heldout: Path = HELDOUT_DIR) -> dict[str, Any]:
+    cases = split_cases(split, dev, heldout)
     results = copilot.draft([c.message for c in cases])
     totals: dict[str, list[bool]] = defaultdict(list)
     per_lang: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))

@@ -33,7 +33,8 @@ def cross_validate(folds: int = 5, seed: int = 13) -> list[dict[str, Any]]:
             out.append({"id": r["id"], "text": r["text"], "gold_intent": r["intent"],
                         "gold_approval": bool(r["needs_human_approval"]), "intent": p.intent,
                         "intent_probs": p.intent_probs, "approval_prob": p.approval_prob,
-                        "remedy_prob": p.remedy_prob, "request_prob": p.request_prob, "concepts": p.concepts})
+                        "remedy_prob": p.remedy_prob, "request_prob": p.request_prob, "concepts": p.concepts,
+                        "reason_probs": p.reason_probs})
     return out
 
 

@@ -58,7 +58,10 @@ class BuiltinWriter:
     def slots_for(self, plan: Plan, lib: ScriptLibrary) -> dict[str, str]:
         slots = {"product": lib.defaults.product, "order_ref": lib.defaults.order_ref,
                  **LOCAL.get(lib.lang, LOCAL["en"]), **plan.slots}
-        labels = render_choices(lib, plan.choices)
+        # The diagnosis already asks for the photo: in the sentence we list what we can propose, and
+        # "a clear photo of the problem" stays a button only.
+        said = [c for c in plan.choices if not (c == "photo" and "photo" in plan.needs)]
+        labels = render_choices(lib, said or plan.choices)
         if labels:
             slots["choices"] = join_choices(lib, labels)
         return slots
