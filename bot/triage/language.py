@@ -26,7 +26,9 @@ _MARKERS = {
     "id": {"kak", "gan", "min", "sis", "blm", "belum", "udh", "sudah", "gak", "ga", "nggak", "yg",
            "dong", "tolong", "barang", "paket", "pesanan", "sampai", "sampe", "kapan", "mau",
            "bisa", "ukuran", "warna", "rusak", "kok", "aja", "saya", "aku", "tdk", "brp", "halo",
-           "selamat", "pagi", "siang", "sore", "malam", "permisi"},
+           "selamat", "pagi", "siang", "sore", "malam", "permisi", "nya", "gk", "ada", "apa", "ini", "itu",
+           "sih", "deh", "banget", "bgt", "gimana", "dimana", "kenapa", "udah", "juga", "beda", "dateng",
+           "bahan", "buat", "gue", "kalo", "kalau", "pake", "pakai", "beli", "baru", "lagi"},
     "es": {"hola", "quiero", "pedido", "talla", "dónde", "donde", "cuándo", "cuando", "mi", "el",
            "la", "por", "favor", "porfa", "gracias", "llegó", "llego", "roto", "reembolso",
            "cambiar", "devolver", "paquete", "tengo", "es", "muy", "pero", "q", "xq", "pq", "no",
@@ -35,6 +37,8 @@ _MARKERS = {
            "package", "pkg", "size", "wrong", "cancel", "when", "hi", "hello", "thanks", "what",
            "hey", "good", "morning", "evening", "anyone", "there", "yo", "help"},
 }
+# Tagalog chat words: lingua often hears Indonesian slang as Tagalog; these tell the two apart.
+_TAGALOG = {"po", "ang", "ng", "yung", "sa", "ko", "pwede", "na", "lang", "naman", "ba", "ako", "ito", "mga"}
 
 
 @lru_cache(maxsize=1)
@@ -55,10 +59,12 @@ def detect_language(text: str) -> tuple[str, float]:
         return "vi", 0.8
     han = len(_HAN.findall(text))
     letters = sum(len(w) for w in _WORD.findall(text))
-    if han and han * 2 >= letters - han:  # Chinese characters carry the message
+    words = [w.lower() for w in _WORD.findall(text)]
+    latin_words = sum(1 for w in words if not _HAN.search(w))
+    # Chinese characters carry the message: "我的 order 到哪了？tracking 三天都没 update" is a Chinese buyer
+    if han and (han * 2 >= letters - han or (han >= 2 and han >= latin_words)):
         return "zh", 0.95
     # "hiii", "holaa", "kakk": chat stretches words; the markers know them unstretched
-    words = [w.lower() for w in _WORD.findall(text)]
     forms = [{w, _RUN.sub(r"\1", w), _END_DOUBLE.sub(r"\1", _RUN.sub(r"\1", w))} for w in words]
     scores = {lang: sum(bool(f & vocab) for f in forms) for lang, vocab in _MARKERS.items()}
     values = _detector().compute_language_confidence_values(text)
@@ -68,6 +74,8 @@ def detect_language(text: str) -> tuple[str, float]:
     code, conf = _CODES[top.language], top.value
     if code == "ms":  # Malay and Indonesian chat are near-identical; we serve Indonesian
         code = "id"
+    if code == "tl" and scores["id"] > sum(w in _TAGALOG for w in words):  # "sneakers nya halal gk kak"
+        return "id", max(conf, 0.5)
     if len(words) <= 4 or conf < 0.5:
         best = max(scores, key=lambda k: scores[k])
         if scores[best] > 0 and scores[best] >= scores.get(code, 0):
