@@ -1,10 +1,11 @@
 """Reply eval: style checks (choices, empathy first, grounded facts, language, length) and hard rules
 (guardrails, approval correctness, forbidden content).
 
-dev = evals/replies/situations.jsonl (180, tuned on; its old 30% hash held-out part was retired into dev
-after being looked at too often); held-out = evals/replies/heldout/*.jsonl (120, written on 2026-12-04
-by four helper sessions, one per language, from the domain brief and the demo shop only, never shown
-the code or the other eval files). Never tune on held-out."""
+dev = evals/replies/situations.jsonl (180; its old 30% hash held-out part was retired into dev after being
+looked at too often) + evals/replies/dev/r2-*.jsonl (120, written as a held-out set on 2026-12-04, measured
+once, then retired into dev); held-out = evals/replies/heldout/*.jsonl (120, written on 2026-12-04 by four
+other helper sessions, one per language, from the domain brief and the demo shop only, never shown the
+code or the other eval files). Never tune on held-out."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from evals.jsonl import load_records
 from guardrails.checks import check_empathy
 
 DATASET = Path(__file__).parent / "replies" / "situations.jsonl"
+DEV_DIR = Path(__file__).parent / "replies" / "dev"
 HELDOUT_DIR = Path(__file__).parent / "replies" / "heldout"
 MAX_CHARS = {"zh": 260, "default": 650}
 
@@ -54,7 +56,11 @@ def split_cases(split: str, dev: Path = DATASET, heldout: Path = HELDOUT_DIR) ->
     """The cases of a split: heldout, dev or all."""
     if split not in {"heldout", "dev", "all"}:
         raise InvalidInputError("split must be heldout, dev or all")
-    cases = load_cases(dev) if split in ("dev", "all") else []
+    cases = []
+    if split in ("dev", "all"):
+        cases = load_cases(dev)
+        for path in sorted(DEV_DIR.glob("*.jsonl")) if dev == DATASET else []:
+            cases += load_cases(path)
     if split in ("heldout", "all"):
         for path in sorted(heldout.glob("*.jsonl")):
             cases += load_cases(path)

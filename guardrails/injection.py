@@ -69,7 +69,14 @@ _PATTERNS: dict[str, list[str]] = {
         r"\bthis is (?:tiktok(?: shop)?|the platform)\b|\b(?:tiktok(?: shop)?|platform) (?:trust (?:&|and) safety|"
         r"admin|support team) (?:here|speaking)\b|\bas (?:the|your) (?:store|shop) (?:manager|owner|admin)\b|"
         r"\bi(?:'m| am) (?:the|your) (?:store|shop) (?:manager|owner|admin)\b",
-        r"\bsoy (?:el |la )?(?:gerente|due[nñ]o|due[nñ]a|administrador\w*) de (?:tiktok|la tienda)\b",
+        r"\b(?:calling|writing|messaging) (?:you )?from tiktok\b|\bfrom tiktok(?: shop)? (?:seller |platform )?"
+        r"(?:compliance|support|security|trust|audit|risk|legal|admin)\w*",
+        r"\bsoy (?:el |la )?(?:gerente|due[nñ]o|due[nñ]a|administrador\w*) de (?:tiktok|la tienda)\b|"
+        r"\b(?:aviso|soporte|equipo|departamento) (?:oficial )?(?:de )?tiktok\b|\btiktok shop (?:oficial|soporte)\b",
+        r"\b(?:pihak|tim|admin|dari) tiktok(?: shop)? (?:pusat|resmi|keamanan|compliance)?\b.{0,40}"
+        r"\b(?:wajib|harus|segera)\b",
+        r"平台(?:安全中心|风控|官方|客服中心|治理)|官方通知|(?:回复|提供|发送|告诉|给我)[^。]{0,12}"
+        r"(?:买家|客户|顾客)[^。]{0,20}(?:姓名|地址|手机号|电话)",
         r"\bsaya (?:admin|pemilik|owner|manajer|manager) (?:toko|tiktok)\b",
         r"我是(?:店长|店主|老板|管理员|平台|官方)",
         r"\b(?:without|skip|no need (?:for|to wait for)) (?:the |a |any )?(?:supervisor|approval|manager)\b|"

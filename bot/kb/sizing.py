@@ -47,11 +47,13 @@ class Measure:
 
 
 _NUM = r"(\d+(?:[.,]\d+)?)"
-_FEET = re.compile(r"(\d)\s*(?:'|ft|feet)\s*(\d{1,2})?\s*(?:\"|in|inches)?", re.I)
+_FEET = re.compile(r"(?<![\d.,])(\d)\s*(?:'|ft|feet)\s*(\d{1,2})?\s*(?:\"|in|inches)?", re.I)
 _HEIGHT = re.compile(_NUM + r"\s*(cms?|m|inches|in|公分|厘米)(?![a-z])", re.I)
-_HEIGHT_WORD = re.compile(r"(?:身高|tinggi(?: badan)?|height|estatura|altura|mido)\s*[:：]?\s*(\d{3}|1[.,]\d{2})(?!\d)",
-                          re.I)
-_WEIGHT_WORD = re.compile(r"(?:体重|berat(?: badan)?|weight|peso|peso de)\s*[:：]?\s*(\d{2,3})(?!\d|[.,]\d|\s*(?:lb|斤))", re.I)
+# "TB 165, BB 57" (tinggi / berat badan), "ht 170 wt 65": chat abbreviations too
+_HEIGHT_WORD = re.compile(r"(?:身高|tinggi(?: badan)?|\btb|\bht|height|estatura|altura|mido)\s*[:：=]?\s*"
+                          r"(\d{3}|1[.,]\d{2})(?!\d)", re.I)
+_WEIGHT_WORD = re.compile(r"(?:体重|berat(?: badan)?|\bbb|\bwt|weight|peso|peso de)\s*[:：=]?\s*(\d{2,3})"
+                          r"(?!\d|[.,]\d|\s*(?:lb|斤))", re.I)
 _WEIGHT = re.compile(_NUM + r"\s*(kgs?|kilos?|lbs?|pounds|libras|公斤|千克|斤)(?![a-z])", re.I)
 
 
@@ -59,7 +61,7 @@ def parse_body(text: str) -> dict[str, Measure]:
     """Find height and weight in free text ("165cm 60kg", "5'4 130 lbs", "身高160 体重50kg")."""
     out: dict[str, Measure] = {}
     feet = _FEET.search(text)
-    if feet:
+    if feet and 2 <= int(feet.group(1)) <= 7:  # "5'4" is a person; "15 feet across" is a room
         inches = int(feet.group(1)) * 12 + int(feet.group(2) or 0)
         out["height"] = Measure("height", convert(inches, "in", "cm"), "cm")
     for m in _HEIGHT.finditer(text):

@@ -32,7 +32,9 @@ _MARKERS = {
     "es": {"hola", "quiero", "pedido", "talla", "dónde", "donde", "cuándo", "cuando", "mi", "el",
            "la", "por", "favor", "porfa", "gracias", "llegó", "llego", "roto", "reembolso",
            "cambiar", "devolver", "paquete", "tengo", "es", "muy", "pero", "q", "xq", "pq", "no",
-           "buenas", "buenos", "tardes", "noches", "dias", "días", "oye", "oigan", "saludos"},
+           "buenas", "buenos", "tardes", "noches", "dias", "días", "oye", "oigan", "saludos", "y", "que", "qué",
+           "de", "con", "para", "todavía", "todavia", "ayer", "hoy", "nada", "también", "neta", "mis",
+           "los", "las", "del", "le", "está", "esta", "son", "sale", "hay"},
     "en": {"my", "the", "is", "where", "refund", "order", "pls", "please", "i", "want", "it",
            "package", "pkg", "size", "wrong", "cancel", "when", "hi", "hello", "thanks", "what",
            "hey", "good", "morning", "evening", "anyone", "there", "yo", "help"},
@@ -76,6 +78,12 @@ def detect_language(text: str) -> tuple[str, float]:
         code = "id"
     if code == "tl" and scores["id"] > sum(w in _TAGALOG for w in words):  # "sneakers nya halal gk kak"
         return "id", max(conf, 0.5)
+    # Code-switching: English logistics words in a Spanish or Indonesian sentence ("pagué ayer y todavía no
+    # sale tracking number") still mean a Spanish or Indonesian buyer.
+    if code == "en":
+        other = max(("es", "id"), key=lambda k: scores[k])
+        if scores[other] >= 3 and scores[other] > scores["en"]:
+            return other, max(conf, 0.5)
     if len(words) <= 4 or conf < 0.5:
         best = max(scores, key=lambda k: scores[k])
         if scores[best] > 0 and scores[best] >= scores.get(code, 0):
