@@ -221,7 +221,7 @@ def size_recommend(sku: str, measurements: Annotated[str, typer.Argument(
         help='Free text, e.g. "165cm 60kg" or "5\'4 130 lbs".')]) -> None:
     """Recommend a size for a product from a buyer's height/weight."""
     from bot.errors import NotFoundError
-    from bot.kb.sizing import parse_body, recommend
+    from bot.kb.sizing import describe, parse_body, recommend
 
     services = _services()
 
@@ -233,7 +233,7 @@ def size_recommend(sku: str, measurements: Annotated[str, typer.Argument(
         return chart, measures, recommend(chart, measures)
 
     chart, measures, advice = _run(advise)
-    read = ", ".join(f"{k} {float(m.value):.1f} {m.unit}" for k, m in measures.items())
+    read = ", ".join(f"{k} {describe(m)}" for k, m in measures.items())
     out.print(f"chart {chart.id}; read {read or 'nothing'}")
     out.print(f"size: {advice.size or 'no recommendation'} ({advice.note})")
 

@@ -71,6 +71,15 @@ _PATTERNS: dict[str, list[str]] = {
         r"\bi(?:'m| am) (?:the|your) (?:store|shop) (?:manager|owner|admin)\b",
         r"\b(?:calling|writing|messaging) (?:you )?from tiktok\b|\bfrom tiktok(?: shop)? (?:seller |platform )?"
         r"(?:compliance|support|security|trust|audit|risk|legal|admin)\w*",
+        r"\btiktok(?: shop)?\W{1,3}(?:trust\W+(?:&|and)\W+safety|seller compliance|compliance|security|risk|"
+        r"admin(?:istrator)?|official|resmi|oficial)\b|\b(?:notifikasi|pemberitahuan|pengumuman) resmi\b|"
+        r"\b(?:aviso|notificaci[oó]n|comunicado)\b.{0,20}\btiktok\b",
+        r"\bi(?:'m| am) (?:\w+, )?(?:the|a|your) (?:shift |store |shop )?(?:supervisor|manager|owner|admin)\b|"
+        r"\bsoy (?:\w+, )?(?:el |la )?(?:supervisor\w*|gerente|encargad\w*|administrador\w*)\b(?: de turno)?|"
+        r"\bsaya (?:\w+, )?(?:supervisor|admin|manajer|pemilik) (?:toko|shift)\b|"
+        r"我是.{0,10}(?:主管|店长|运营|经理|老板|管理员)|(?:不用|无需|不需要)(?:走)?(?:审批|审核)(?:流程)?|口头批",
+        r"\b(?:i )?authori[sz]e (?:a |the |this )?(?:full )?(?:refund|reship|credit|coupon|replacement)|"
+        r"\bpre-?approved\b|\bautorizo (?:el|la|un|una)\b|\bsaya (?:setujui|otorisasi)\b",
         r"\bsoy (?:el |la )?(?:gerente|due[nñ]o|due[nñ]a|administrador\w*) de (?:tiktok|la tienda)\b|"
         r"\b(?:aviso|soporte|equipo|departamento) (?:oficial )?(?:de )?tiktok\b|\btiktok shop (?:oficial|soporte)\b",
         r"\b(?:pihak|tim|admin|dari) tiktok(?: shop)? (?:pusat|resmi|keamanan|compliance)?\b.{0,40}"

@@ -75,3 +75,24 @@ def test_chart_rejects_measure_without_unit() -> None:
     with pytest.raises(ValueError, match="no unit"):
         SizeChart.model_validate({"id": "x", "title": "x", "applies_to": [], "units": {},
                                   "rows": [{"size": "S", "measurements": {"bust": 80}}]})
+
+
+def test_named_measurements_and_ring_sizes() -> None:
+    from bot.kb.sizing import describe
+
+    body = parse_body("mido 1,58, peso 50 kg y de cintura tengo 65 cm")
+    assert body["height"].value == 158 and body["waist"].value == 65  # the waist is not the height
+    assert parse_body("TB 165, BB 57, lingkar pinggang 69, pinggul 94")["hip"].value == 94
+    assert "height" not in parse_body("I was expecting something like 15 feet across")
+    ring = parse_body("内径16.4mm 两套都想换小一号")
+    assert describe(ring["inner_diameter"]) == "16.4 mm"
+
+
+def test_single_value_rows_pick_the_smallest_that_is_big_enough() -> None:
+    rings = SizeChart.model_validate({
+        "id": "r", "title": "Rings", "applies_to": ["R"], "units": {"inner_diameter": "mm"},
+        "rows": [{"size": "US 6", "measurements": {"inner_diameter": 16.5}},
+                 {"size": "US 7", "measurements": {"inner_diameter": 17.3}}]})
+    assert recommend(rings, parse_body("inner diameter 16.4 mm")).size == "US 6"
+    assert recommend(rings, parse_body("inner diameter 16.9 mm")).size == "US 7"  # between two: the larger
+    assert recommend(rings, parse_body("inner diameter 19 mm")).size is None  # bigger than we stock

@@ -57,21 +57,51 @@ _WEIGHT_WORD = re.compile(r"(?:体重|berat(?: badan)?|\bbb|\bwt|weight|peso|pes
 _WEIGHT = re.compile(_NUM + r"\s*(kgs?|kilos?|lbs?|pounds|libras|公斤|千克|斤)(?![a-z])", re.I)
 
 
+# Named measurements ("waist 69", "de cintura tengo 65 cm", "lingkar pinggang 69", "腰围66", "内径16.4mm"):
+# kind -> (words, unit when none is given, plausible range in cm). Ambiguous words feed both chest and bust.
+_NAMED: dict[str, tuple[str, str, tuple[float, float]]] = {
+    "waist": (r"waist|cintura|lingkar pinggang|pinggang|腰围", "cm", (40, 160)),
+    "hip": (r"hips?|cadera|lingkar pinggul|pinggul|臀围", "cm", (50, 180)),
+    "bust": (r"bust|busto|chest|pecho|lingkar dada|dada|胸围", "cm", (50, 170)),
+    "head_circumference": (r"head(?: circumference)?|cabeza|lingkar kepala|头围", "cm", (40, 70)),
+    "foot_length": (r"foot(?: length)?|feet|pie|largo del pie|panjang (?:telapak )?kaki|telapak kaki|脚长", "cm", (8, 35)),
+    "inner_diameter": (r"inner diameter|inside diameter|di[aá]metro (?:interior|interno)|diameter (?:dalam|dalem)\w*|"
+                       r"内径|内直径", "mm", (1.2, 2.5)),
+    "circumference": (r"finger circumference|circunferencia del dedo|lingkar jari|指围|手指周长", "mm", (3.8, 8.0)),
+}
+_NAMED_RX = {k: re.compile(r"(?:" + words + r")\D{0,14}?(\d{1,3}(?:[.,]\d{1,2})?)\s*(mm|cm|in|inch|inches|"
+                           r"pulgadas|厘米|公分|毫米)?", re.I) for k, (words, _, _) in _NAMED.items()}
+
+
 def parse_body(text: str) -> dict[str, Measure]:
-    """Find height and weight in free text ("165cm 60kg", "5'4 130 lbs", "身高160 体重50kg")."""
+    """Find height, weight and named measurements in free text ("165cm 60kg", "5'4 130 lbs",
+    "身高160 体重50kg", "waist 69 hip 94", "内径16.4mm"); values in cm and kg."""
     out: dict[str, Measure] = {}
+    taken: list[tuple[int, int]] = []  # spans of named measurements: "waist 65 cm" is not a height
+    for kind, (_, default_unit, (low, high)) in _NAMED.items():
+        m = _NAMED_RX[kind].search(text)
+        if m:
+            unit = _canon(m.group(2)) if m.group(2) else default_unit
+            cm = convert(Decimal(m.group(1).replace(",", ".")), "mm" if m.group(2) == "毫米" else unit, "cm")
+            if low <= cm <= high:
+                out[kind] = Measure(kind, cm, "cm")
+                taken.append(m.span())
+                if kind == "bust":
+                    out["chest"] = Measure("chest", cm, "cm")
     feet = _FEET.search(text)
     if feet and 2 <= int(feet.group(1)) <= 7:  # "5'4" is a person; "15 feet across" is a room
         inches = int(feet.group(1)) * 12 + int(feet.group(2) or 0)
         out["height"] = Measure("height", convert(inches, "in", "cm"), "cm")
-    for m in _HEIGHT.finditer(text):
-        value, unit = Decimal(m.group(1).replace(",", ".")), _canon(m.group(2))
-        cm = convert(value, unit, "cm")
-        if 50 <= cm <= 230 and "height" not in out:
-            out["height"] = Measure("height", cm, "cm")
-    if "height" not in out and (hw := _HEIGHT_WORD.search(text)):
+    if "height" not in out and (hw := _HEIGHT_WORD.search(text)):  # "mido 1,58" says which number
         raw = Decimal(hw.group(1).replace(",", "."))
         cm = raw * 100 if raw < 3 else raw
+        if 50 <= cm <= 230:
+            out["height"] = Measure("height", cm, "cm")
+    for m in _HEIGHT.finditer(text):
+        if "height" in out or any(a <= m.start() < b for a, b in taken):
+            continue
+        value, unit = Decimal(m.group(1).replace(",", ".")), _canon(m.group(2))
+        cm = convert(value, unit, "cm")
         if 50 <= cm <= 230:
             out["height"] = Measure("height", cm, "cm")
     for m in _WEIGHT.finditer(text):
@@ -85,6 +115,15 @@ def parse_body(text: str) -> dict[str, Measure]:
         if 2 <= kg <= 250:
             out["weight"] = Measure("weight", kg, "kg")
     return out
+
+
+def describe(m: Measure) -> str:
+    """'165 cm', '57 kg', '16.4 mm' (ring measurements in millimetres, as buyers and the chart give them)."""
+    if m.kind in ("inner_diameter", "circumference"):
+        return f"{float(convert(m.value, m.unit, 'mm')):g} mm"
+    if m.unit in ("cm", "kg"):
+        return f"{float(m.value):.0f} {m.unit}"
+    return f"{float(m.value):g} {m.unit}"
 
 
 @dataclass(frozen=True)
@@ -106,6 +145,11 @@ def _row_for(chart: SizeChart, key: str, value: Decimal) -> str | None:
     for row in chart.rows:
         rng = row.body.get(key) or row.measurements.get(key)
         if isinstance(rng, tuple) and v < Decimal(str(rng[0])):
+            return row.size
+    # Single values (a ring's inner diameter): the smallest row at least as big; between two, the larger.
+    for row in chart.rows:
+        point = row.body.get(key) or row.measurements.get(key)
+        if point is not None and not isinstance(point, tuple) and v <= Decimal(str(point)) + Decimal("0.05"):
             return row.size
     return None
 
