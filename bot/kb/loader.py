@@ -333,6 +333,14 @@ def _cross_check(kb: ShopKnowledge) -> None:
         if unknown and kb.products:
             kb.problems.append(
                 FileProblem(kb.chart_sources[cid], f"unknown SKUs {unknown}", skipped=False))
+    for lang, texts in kb.product_texts.items():
+        for sku, words in texts.items():
+            product = kb.products.get(sku)
+            if product and words.dimension_names and len(words.dimension_names) != len(product.dimensions):
+                kb.problems.append(FileProblem(
+                    f"products/i18n/{lang}", f"{sku}: {len(words.dimension_names)} dimension_names for "
+                    f"{len(product.dimensions)} dimensions; the English names are used", skipped=False))
+                words.dimension_names = []
     for oid, o in kb.orders.items():
         missing = [i.sku for i in o.items if i.sku not in kb.products]
         if missing and kb.products:

@@ -79,6 +79,7 @@ class ProductText(Strict):
     allergens: list[str] | str | None = None
     shelf_life: str | None = None
     storage: str | None = None
+    dimension_names: list[str] = []  # the English record's dimension names, same order
 
 
 class ProductTranslationFile(Strict):

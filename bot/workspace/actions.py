@@ -50,6 +50,7 @@ def draft_out(d: DraftRow) -> DraftOut:
     return DraftOut(id=d.id, kind=d.kind, status=d.status, engine=d.engine, situation=d.situation, text=d.text,
                     language=d.language, choices=d.choices, citations=d.citations, guardrails=d.guardrails,
                     provenance=d.provenance, approval=plan.get("approval", {}), facts=plan.get("facts", []),
+                    manipulation=plan.get("manipulation", []),
                     auto_send_ok=d.auto_send_ok, accepted_as_is=d.accepted_as_is, final_text=d.final_text,
                     sent_by=d.sent_by, created_at=d.created_at)
 

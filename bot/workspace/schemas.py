@@ -87,6 +87,7 @@ class DraftOut(BaseModel):
     provenance: dict[str, Any]
     approval: dict[str, Any]
     facts: list[dict[str, Any]]
+    manipulation: list[str] = []  # steering found in the buyer's text (guardrails/injection.py)
     auto_send_ok: bool
     accepted_as_is: bool | None
     final_text: str | None
