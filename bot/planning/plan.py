@@ -514,7 +514,8 @@ def gather(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, situation: 
     return facts, slots, fact_language
 
 
-_CONVERSION_NOTE = re.compile(r"\s*\([^)]*\)")
+# "(200 cm = 78.7 inches)", "(10 inches)": a conversion we give ourselves; "(size XS)", "(EU 38)" stay
+_CONVERSION_NOTE = re.compile(r"\s*\((?=[^)]*(?:=|\binch|\bin\b|\bmm\b|\bcm\b|fl oz|\blb))[^)]*\)")
 
 
 def propose(t: Triage, ctx: Context, menus: Menus, authority: Authority, menu_id: str | None,
