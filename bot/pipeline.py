@@ -72,6 +72,11 @@ class FollowUp(BaseModel):
     option: ProposedOption | None
 
 
+def _own_numbers(plan: Plan) -> list[str]:
+    """The order and tracking numbers a reply about this plan may quote."""
+    return [plan.slots[k] for k in ("order_ref", "tracking_number") if k in plan.slots]
+
+
 class Copilot:
     """Holds the shared parts; `draft` never raises for a bad message (it returns a safe result)."""
 
@@ -124,7 +129,8 @@ class Copilot:
 
     def _guard_input(self, plan: Plan, draft: Draft, ctx: Context, approved: bool = False) -> GuardInput:
         backed = self._backed(plan, draft, [o.amount for o in plan.approval.options if o.amount is not None])
-        allowed = [o.order_id for o in ctx.recent_orders] + ([ctx.order.order_id] if ctx.order else [])
+        own = [*ctx.recent_orders, *([ctx.order] if ctx.order else [])]
+        allowed = [o.order_id for o in own] + [o.tracking_number for o in own if o.tracking_number]
         this_buyer = ctx.buyer.buyer_id if ctx.buyer else None
         others = [n for bid, n in self._names.items() if bid != this_buyer and len(n) > 2]
         return GuardInput(language=plan.language, choices=draft.choices, empathy_needed=plan.empathy,
@@ -180,8 +186,7 @@ class Copilot:
         amounts = approved_amounts if approved else [o.amount for o in plan.approval.options if o.amount is not None]
         backed = self._backed(plan, draft, amounts or [])
         ctx = GuardInput(language=language, choices=plan.choices, empathy_needed=False, approved=approved,
-                         backed_values=backed, allowed_orders=[plan.slots["order_ref"]] if "order_ref" in plan.slots
-                         else [], private_notes=self._notes)
+                         backed_values=backed, allowed_orders=_own_numbers(plan), private_notes=self._notes)
         return run_guardrails(text, ctx)
 
     def follow_up(self, result: DraftResult, decision: Decision) -> FollowUp:
@@ -203,7 +208,7 @@ class Copilot:
         backed = self._backed(plan, draft, [option.amount] if option and option.amount is not None else [])
         ctx = GuardInput(language=plan.language, choices=draft.choices, empathy_needed=option is None,
                          approved=option is not None, backed_values=backed,
-                         allowed_orders=[plan.slots["order_ref"]] if "order_ref" in plan.slots else [])
+                         allowed_orders=_own_numbers(plan))
         report = run_guardrails(draft.text, ctx)
         if not report.passed:  # fail closed: a neutral line, an agent finishes it
             lang = plan.language if plan.language in HOLDING else "en"

@@ -1,6 +1,7 @@
 """Off-platform contact: TikTok Shop forbids moving buyers to email, phone, links or other apps."""
 
 import re
+from collections.abc import Iterable
 
 from guardrails.base import Violation
 
@@ -22,8 +23,10 @@ _ORDER_LIKE = re.compile(r"^\d{16,24}$|^[A-Z]{2}\d{9}[A-Z]{2}$")
 _RANGE_LIKE = re.compile(r"^\d{1,3}(?:[.,]\d{1,3})?\s?[-–]\s?\d{1,3}(?:[.,]\d{1,3})?$")
 
 
-def check_off_platform(text: str) -> list[Violation]:
-    """Violations for emails, links, phone numbers and other messaging apps in a draft."""
+def check_off_platform(text: str, own_numbers: Iterable[str] = ()) -> list[Violation]:
+    """Violations for emails, links, phone numbers and other messaging apps in a draft. `own_numbers` are
+    this buyer's order and tracking numbers (a 12-digit SiCepat tracking number is not a phone)."""
+    own = {re.sub(r"\D", "", n) for n in own_numbers}
     found: list[Violation] = []
     for m in _EMAIL.finditer(text):
         found.append(Violation(code="off_platform.email", severity="hard",
@@ -36,8 +39,8 @@ def check_off_platform(text: str) -> list[Violation]:
     for m in _PHONE.finditer(text):
         digits = re.sub(r"\D", "", m.group())
         span = m.group().strip()
-        if (len(digits) < 7 or _ORDER_LIKE.match(span) or re.search(r"\d{16,}", span) or _DATE_LIKE.search(span)
-                or _RANGE_LIKE.match(span)):
+        if (len(digits) < 7 or digits in own or _ORDER_LIKE.match(span) or re.search(r"\d{16,}", span)
+                or _DATE_LIKE.search(span) or _RANGE_LIKE.match(span)):
             continue
         found.append(Violation(code="off_platform.phone", severity="hard",
                                message="draft contains a phone number", span=m.group()))

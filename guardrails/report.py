@@ -27,7 +27,7 @@ class GuardInput(BaseModel):
     empathy_needed: bool = False
     approved: bool = False
     backed_values: list[str] = []  # facts, slot values, policy figures, approved amounts
-    allowed_orders: list[str] = []
+    allowed_orders: list[str] = []  # this buyer's order and tracking numbers
     other_buyer_names: list[str] = []
     private_notes: list[str] = []
 
@@ -45,7 +45,7 @@ def run_guardrails(text: str, ctx: GuardInput) -> GuardReport:
     """All checks; `passed` is false when any hard rule is broken. An error in a check fails closed."""
     violations: list[Violation] = []
     checks = [
-        lambda: check_off_platform(text),
+        lambda: check_off_platform(text, ctx.allowed_orders),
         lambda: check_review_incentive(text),
         lambda: check_unapproved_promise(text, ctx.approved),
         lambda: check_unbacked_numbers(text, ctx.backed_values),

@@ -248,3 +248,14 @@ def test_reply_eval_sets_are_consistent(copilot: Copilot) -> None:
         assert c.message.id == c.id and set(c.expect.situations) <= known, c.id
         if c.message.order_id is not None:
             assert orders[c.message.order_id].buyer_id == c.message.buyer_id, c.id
+
+
+def test_destinations_the_shop_does_not_serve_are_bad_news() -> None:
+    from bot.planning.destinations import unserved_destination
+
+    markets = ["US", "ES", "MX", "ID"]
+    assert unserved_destination("do u ship to canada 🇨🇦", markets) == "CA"
+    assert unserved_destination("发加拿大吗？温哥华", markets) == "CA"
+    assert unserved_destination("Bisa kirim ke Malaysia ga?", markets) == "MY"
+    assert unserved_destination("do you ship to hawaii?", markets) is None  # a US state
+    assert unserved_destination("I live in canada and love your shop", markets) is None  # not a shipping question

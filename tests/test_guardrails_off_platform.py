@@ -35,3 +35,12 @@ def test_contact_details_are_flagged(text: str, code: str) -> None:
 )
 def test_ordinary_replies_pass(text: str) -> None:
     assert check_off_platform(text) == []
+
+
+def test_the_buyers_own_tracking_number_is_not_a_phone_number() -> None:
+    from guardrails.off_platform import check_off_platform
+
+    text = "Tracking 004172851308 with SiCepat shows it left Shenzhen yesterday."
+    assert [v.code for v in check_off_platform(text)] == ["off_platform.phone"]  # unknown 12 digits: fail closed
+    assert check_off_platform(text, ["004172851308"]) == []
+    assert check_off_platform("call me at 0812 3456 7890", ["004172851308"])  # a real phone still fails

@@ -84,6 +84,7 @@ class ShopKnowledge:
     buyers: dict[str, Buyer] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     glossary: list[GlossaryEntry] = field(default_factory=list)
+    markets: list[str] = field(default_factory=list)  # country codes the shop ships to (shop.yaml)
     rules: dict[str, Any] = field(default_factory=dict)
     problems: list[FileProblem] = field(default_factory=list)
 
@@ -291,6 +292,12 @@ def load_knowledge(root: Path) -> ShopKnowledge:
     def glossary(path: Path) -> None:
         kb.glossary.extend(_validate_list(path, "terms", GlossaryEntry))
 
+    def shop(path: Path) -> None:
+        data, _ = _load_yaml(path)
+        if not isinstance(data, dict):
+            raise KnowledgeError("expected a mapping")
+        kb.markets = [str(m["code"]).upper() for m in data.get("markets") or [] if isinstance(m, dict) and "code" in m]
+
     def rules(path: Path) -> None:
         data, _ = _load_yaml(path)
         if not isinstance(data, dict):
@@ -311,6 +318,8 @@ def load_knowledge(root: Path) -> ShopKnowledge:
         attempt(root / "orders" / "buyers.yaml", buyers)
     if (root / "orders" / "orders.yaml").exists():
         attempt(root / "orders" / "orders.yaml", orders)
+    if (root / "shop.yaml").exists():
+        attempt(root / "shop.yaml", shop)
     if (root / "glossary.yaml").exists():
         attempt(root / "glossary.yaml", glossary)
     for sub in ("faq", "docs"):

@@ -11,6 +11,7 @@ from bot.domain import Message, Triage
 from bot.kb.loader import ShopKnowledge
 from bot.kb.sizing import convert, describe, parse_body, recommend
 from bot.planning.context import Context, OrderFacts
+from bot.planning.destinations import asked_destination, unserved_destination
 from bot.planning.menus import MenuOption, Menus
 from bot.planning.sentences import best_sentences
 from bot.routing.authority import Authority
@@ -142,7 +143,7 @@ _WRONG_ITEM = re.compile(r"wrong item|wrong product|not what i ordered|sent (?:m
                          r"(?! (?:it|them|my|the (?:package|parcel|order|item)|today|yesterday))|"
                          r"equivocad|otro producto|ped[ií]\b.{1,40}\b(?:lleg[oó]|me mandaron|recib[ií])\b|"
                          r"salah kirim|barang salah|"
-                         r"(?:pesen|pesan|order)\b.{1,40}\b(?:yg|yang)? ?(?:dateng|datang|dikirim)|"
+                         r"(?:pesen|pesan|order)\b.{1,60}\b(?:yg|yang)? ?(?:dateng|datang|dikirim)|"
                          r"发错|寄错|不是我买的|(?:买的|下单的?|订的)是?.{1,20}(?:收到|发来|寄来|来的)", re.I)
 
 
@@ -170,25 +171,36 @@ _NEXT_PURCHASE = re.compile(r"\b(?:which|what) size (?:should|do|would|to) (?:i|
 _DECISION = re.compile(r"\b(?:supervisor|approv\w*|decision|request I (?:made|sent|asked)|aprob\w*|"
                        r"(?:me dijeron|dijeron) que (?:iban a|lo iban)|you said you'?d|katanya (?:mau|akan)|"
                        r"autoriz\w*|solicitud|persetujuan|disetujui|pengajuan|ajuin|ajukan|diajukan)\b|"
-                       r"审核|审批|主管|批准|申请|说帮我|不是说", re.I)
+                       r"\b(?:video|photos?|pics?) (?:i )?sent|sent (?:you )?(?:the )?(?:video|photos?|pics?)|"
+                       r"envi[eé] (?:el|la|las|los) (?:video|fotos?)|"
+                       r"(?:udah|udh|sudah) (?:kirim|dikirim) (?:video|foto)|"
+                       r"审核|审批|主管|批准|申请|说帮我|不是说|发了(?:视频|照片)", re.I)
 # "if I order from Mérida, do I pay customs?": a question about buying, not about an order
 _HYPOTHETICAL = re.compile(r"\b(?:if i (?:order|buy|purchase)|si (?:compro|pido|hago un pedido|ordeno)|"
                            r"(?:kalo|kalau|klo|seandainya|misalnya|andaikan) (?:aku |saya |gue )?"
                            r"(?:order|beli|pesan|pesen|kirim)|biasanya (?:brp|berapa) lama)\b|"
                            r"如果我?(?:买|下单|订)|要是(?:买|下单)|假如", re.I)
+_COMPENSATION_ASK = re.compile(r"\b(?:compensat\w*|kompensasi\w*|compensaci[oó]n|make (?:it|this) up|goodwill|"
+                               r"something back|some money back)\b|补偿|赔偿|表示一下|有点表示|有所表示", re.I)
+# the parcel came damaged, in words the lexicon may not have
+_DAMAGE = re.compile(r"\b(?:crushed|dented|bent|creased|squashed|torn|ripped|aplastad\w*|abollad\w*|doblad\w*|"
+                     r"rot[oa]s?|penyok|gepeng|ketekuk|sobek|robek|patah|retak)\b|折了|压扁|扁的|扁了|变形|凹|破了|裂了|死印",
+                     re.I)
+_ANYONE = re.compile(r"\b(?:anyone|anybody|alguien|ada orang|ada yg|ada yang)\b|有人吗|在吗|在不在", re.I)
 # what a buyer asks for when a parcel shows delivered but is not there
 _RESHIP_ASK = re.compile(r"\b(?:send (?:it|them|one|another|a new one)\w* (?:again|out again)|send (?:another|a new)|"
                          r"resend|reship|re-ship|ship (?:it|them) again|"
                          r"reenv\w*|(?:m[aá]nd|envi)\w* (?:otr[oa]s?|de nuevo|otra vez)|"
+                         r"vuelv\w* a (?:mandar|enviar)\w*|"
                          r"kirim (?:ulang|lagi)|dikirim (?:ulang|lagi)|kirimin lagi)\b|"
                          r"补发|补寄|重发|再发|重新发|重新(?:给我)?寄|再寄|重寄", re.I)
 _NOT_RECEIVED = re.compile(r"\b(?:(?:never|not|didn'?t|haven'?t|did not|have not) (?:got|get|gotten|received?|"
                            r"arrived?)|nothing (?:came|arrived|here)|isn'?t here|no (?:me )?ha llegado|"
-                           r"no (?:me )?lleg[oó]|no (?:lo|la|los|las) (?:he )?recib\w*|no hay nada|"
+                           r"no (?:me )?lleg[oó]|no (?:lo|la|los|las) (?:he )?recib\w*|no he recibido|no hay nada|"
                            r"(?:ga|gak|nggak|tidak|tdk|blm|belum) (?:nerima|terima|menerima|dapet|dapat|sampe|sampai|"
                            r"nyampe)\w*|nothing (?:there|in (?:the|my) mailbox)|(?:ga|gak|nggak|tidak) ada di rumah|"
                            r"(?:ga|gak|nggak|tidak) ada (?:paket|barang)nya)\b|"
-                           r"没收到|没有收到|没到|没看到包裹|(?:信箱|邮箱|门口|家里|快递柜|驿站)[^。]{0,8}(?:什么都没有|啥也没有)",
+                           r"没收到|没有收到|没到|没看到包裹|根本没签|没有签收|没人签收|(?:信箱|邮箱|门口|家里|快递柜|驿站)[^。]{0,8}(?:什么都没有|啥也没有)",
                            re.I)
 _MONEY_ASK = re.compile(r"\b(?:refund|money back|reembols\w*|devuelv\w* (?:el|mi) dinero|uang (?:kembali|balik)|"
                         r"balikin uang|pengembalian dana)\b|退款|退钱", re.I)
@@ -200,7 +212,7 @@ REASON_INTENT = {"damaged_or_defective": "damaged_or_defective", "wrong_size_or_
 _AWAITED_REMEDIES = frozenset({"exchange_request", "return_request"})
 _FOLLOW_UP = re.compile(r"\bany (?:update|news|word|answer)|\bno answer yet|(?:belum|blm) ada kabar|"
                         r"\b(?:is it )?a yes or (?:a )?no\b|\bbeen waiting since\b|nadie me (?:contest|respond)\w*|"
-                        r"\by entonces\b|批下来|批了没|有没有批|批没批|"
+                        r"\by entonces\b|\bhay novedad\w*|批下来|批了没|有没有批|批没批|审核了没|审了没|"
                         r"todav[ií]a no (?:me )?(?:contestan|responden|dicen)|还没(?:有)?(?:回复|消息|结果|动静)|"
                         r"\bupdate on\b|\bheard back\b|\bstill (?:no (?:answer|reply|word|"
                         r"response)|waiting (?:for|on) (?:an? )?(?:answer|reply|approval|decision))|"
@@ -237,10 +249,23 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
     delivered = order is not None and order.status == "delivered"
     body = parse_body(msg.text)
     if (order is None or delivered) and _WRONG_ITEM.search(msg.text) and t.intent in (
-            "other", "order_change", "product_or_size_question"):
+            "other", "order_change", "product_or_size_question", *(("where_is_my_order",) if delivered else ())):
         return "wrong_item"  # "ordered hot and spicy, got the mala flavour"
     if order is None and t.intent == "where_is_my_order" and _HYPOTHETICAL.search(msg.text):
         return "policy_info"  # "if I order from Mérida, do I pay customs?"
+    if order is None and asked_destination(msg.text) and t.intent in (
+            "other", "where_is_my_order", "coupon_or_price", "product_or_size_question"):
+        return "policy_info"  # "do u ship to canada?", "发加拿大吗"
+    if (order is not None and delivered and _delivered_late(order) and "delay" in concepts
+            and not _NOT_RECEIVED.search(msg.text)
+            and ("compensation" in concepts or _COMPENSATION_ASK.search(msg.text))
+            and t.intent in ("where_is_my_order", "other", "item_not_as_described", "coupon_or_price")):
+        return "compensation_request"  # "a week late. any compensation?"
+    if (delivered and t.intent == "where_is_my_order" and not _NOT_RECEIVED.search(msg.text)
+            and ("damaged" in concepts or _DAMAGE.search(msg.text))):
+        t = t.model_copy(update={"intent": "damaged_or_defective"})  # it came (late) and it came crushed
+    if t.intent == "other" and _ANYONE.search(msg.text) and len(msg.text.split()) <= 8:
+        return "greeting"  # "holaa alguien q me atienda?"
     if order is None and ctx.sku and t.intent == "other" and "?" in msg.text:
         t = t.model_copy(update={"intent": "product_or_size_question"})  # a question naming a product
     if t.intent == "exchange_request" and "address" in concepts and not {"size", "colour"} & set(concepts):
@@ -356,13 +381,16 @@ WAITING = frozenset({"refund_status", "approval_pending", "order_unknown", "in_t
                      "delivered_not_found", "delivery_exception", "refund_delay"})
 _IMPATIENT = re.compile(r"\?\?|!!|？？|！！|\bstill (?:no|not|nothing|haven'?t|hasn'?t)|\bwhere(?:'s| is) my money|"
                         r"todav[ií]a no|a[uú]n no|d[oó]nde est[aá] mi dinero|\bmasih (?:belum|blm)|"
-                        r"\b(?:blm|belum) masuk|udah? \d+ (?:hari|minggu)|还没|到现在|钱呢", re.I)
+                        r"\b(?:blm|belum) masuk|udah? \d+ (?:hari|minggu)|还没|到现在|钱呢|"
+                        r"一个?(?:礼拜|星期|周)了|[两三四五六七八九十几]天了", re.I)
 
 
 _INCH_GUESS = re.compile(r"\b(?:inch(?:es)?|pulgadas?|inci)\b|英寸", re.I)
 
 
-def needs_empathy(msg: Message, t: Triage, situation: str) -> bool:
+def needs_empathy(msg: Message, t: Triage, situation: str, markets: list[str] | None = None) -> bool:
+    if situation == "policy_info" and unserved_destination(msg.text, markets or []):
+        return True  # "do you ship to Canada?": not yet, and that is a letdown
     if situation == "unit_explain" and _INCH_GUESS.search(msg.text):
         return True  # "that's inches, right?": the answer is that it is smaller than they hoped
     return (situation in COMPLAINTS or situation in BAD_NEWS or t.sentiment in ("angry", "negative")
@@ -600,7 +628,7 @@ def make_plan(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, menus: M
         needs.append("photo")
     language = t.language if t.language in ("en", "es", "id", "zh") else "en"
     return Plan(situation=situation, menu=menu_id, language=language,
-                empathy=needs_empathy(msg, t, situation),
+                empathy=needs_empathy(msg, t, situation, kb.markets),
                 facts=facts, slots=slots, choices=choices, approval=approval, needs=needs,
                 fact_language=fact_language, manipulation=manipulation)
 
