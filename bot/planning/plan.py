@@ -161,7 +161,8 @@ _FIT_PROBLEM = re.compile(r"\b(?:too (?:small|big|tight|short|long|loose|large)|
                           r"(?:le|me) queda (?:muy |bien )?(?:chic|grand|cort|larg)\w*|"
                           r"sempit|kekecilan|kebesaran|kegedean|kesempitan|kecil (?:bgt|banget|sekali)|"
                           r"(?:ga|gak|nggak|tidak|tdk|gk) (?:muat|masuk|cukup)|longgar)\b|"
-                          r"小了|太小|偏小|太紧|好紧|很紧|紧了|大了|太大|偏大|穿不下|穿不进|戴不进|短了|长了", re.I)
+                          r"小了|太小|偏小|太紧|好紧|很紧|紧了|大了|太大|偏大|穿不下|穿不进|戴不进|短了|长了|勒得|勒人|"
+                          r"短一截|紧绷|穿不上", re.I)
 # ... unless the buyer is choosing a size for the next purchase.
 _NEXT_PURCHASE = re.compile(r"\b(?:which|what) size (?:should|do|would|to) (?:i|we) (?:get|order|buy|pick|take)|"
                             r"\bqu[eé] talla (?:me )?(?:pido|compro|pedir|comprar|elijo|le compro)|"
@@ -181,11 +182,23 @@ _HYPOTHETICAL = re.compile(r"\b(?:if i (?:order|buy|purchase)|si (?:compro|pido|
                            r"(?:order|beli|pesan|pesen|kirim)|biasanya (?:brp|berapa) lama)\b|"
                            r"如果我?(?:买|下单|订)|要是(?:买|下单)|假如", re.I)
 _COMPENSATION_ASK = re.compile(r"\b(?:compensat\w*|kompensasi\w*|compensaci[oó]n|make (?:it|this) up|goodwill|"
-                               r"something back|some money back)\b|补偿|赔偿|表示一下|有点表示|有所表示", re.I)
+                               r"(?:something|anything|some money) back|algo a cambio|ganti ?rugi|ada gantinya)\b|"
+                               r"补偿|赔偿|表示一下|有点表示|有所表示|有什么表示", re.I)
+# spoiled, not broken: "smells weird", "cairannya sudah coklat", "变质"
+_SPOILED = re.compile(r"\b(?:smells? (?:weird|strange|off|bad|funny)|expired|mou?ldy?|rancid|spoiled|"
+                      r"huele (?:raro|mal)|olor (?:raro|extraño)|caducad\w*|podrid\w*|moho|"
+                      r"bau(?:nya)? (?:juga )?(?:agak |sedikit |rada |kok )?(?:aneh|busuk|apek|tengik)|"
+                      r"kadaluarsa|kedaluwarsa|basi|berjamur|jamuran)\b|"
+                      r"变质|发霉|有异味|味道不对|过期|臭了", re.I)
+# a parcel that does not move, in the buyer's words
+_STUCK_TALK = re.compile(r"\b(?:still nothing|nothing yet|sitting|stuck|hasn'?t moved|not moving|no movement|"
+                         r"parad[oa]|no se mueve|sin moverse|nyangkut|gak gerak|ga gerak|tidak bergerak|diem aja)\b|"
+                         r"卡在|不动|没动|没更新|没有更新|一直没变", re.I)
 # the parcel came damaged, in words the lexicon may not have
 _DAMAGE = re.compile(r"\b(?:crushed|dented|bent|creased|squashed|torn|ripped|aplastad\w*|abollad\w*|doblad\w*|"
                      r"rot[oa]s?|penyok|gepeng|ketekuk|sobek|robek|patah|retak)\b|折了|压扁|扁的|扁了|变形|凹|破了|裂了|死印",
                      re.I)
+_LETTERS = re.compile(r"[^\W\d_]")
 _ANYONE = re.compile(r"\b(?:anyone|anybody|alguien|ada orang|ada yg|ada yang)\b|有人吗|在吗|在不在", re.I)
 # what a buyer asks for when a parcel shows delivered but is not there
 _RESHIP_ASK = re.compile(r"\b(?:send (?:it|them|one|another|a new one)\w* (?:again|out again)|send (?:another|a new)|"
@@ -261,8 +274,9 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
             and ("compensation" in concepts or _COMPENSATION_ASK.search(msg.text))
             and t.intent in ("where_is_my_order", "other", "item_not_as_described", "coupon_or_price")):
         return "compensation_request"  # "a week late. any compensation?"
-    if (delivered and t.intent == "where_is_my_order" and not _NOT_RECEIVED.search(msg.text)
-            and ("damaged" in concepts or _DAMAGE.search(msg.text))):
+    if (delivered and t.intent in ("where_is_my_order", "coupon_or_price", "other")
+            and not _NOT_RECEIVED.search(msg.text)
+            and ("damaged" in concepts or _DAMAGE.search(msg.text) or _SPOILED.search(msg.text))):
         t = t.model_copy(update={"intent": "damaged_or_defective"})  # it came (late) and it came crushed
     if t.intent == "other" and _ANYONE.search(msg.text) and len(msg.text.split()) <= 8:
         return "greeting"  # "holaa alguien q me atienda?"
@@ -290,6 +304,13 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
     if (order is not None and t.intent in ("product_or_size_question", "other") and not body
             and {"shipping", "delay"} <= set(concepts)):
         t = t.model_copy(update={"intent": "where_is_my_order"})  # a known order plus delay talk
+    # "still nothing?? sitting at the chicago place" about a parcel that really is stuck
+    if (in_transit and t.intent in ("product_or_size_question", "other") and not body
+            and _shipping_state(ctx) in LATE_STATES and (_STUCK_TALK.search(msg.text) or _IMPATIENT.search(msg.text))):
+        t = t.model_copy(update={"intent": "where_is_my_order"})
+    if order is not None and not _LETTERS.search(msg.text) and t.intent in ("other", "product_or_size_question",
+                                                                          "wrong_size_or_colour"):
+        t = t.model_copy(update={"intent": "where_is_my_order"})  # "📦❓❓" next to an order card
     # Triage reads only the text; the order says more. A parcel that has not arrived cannot be
     # broken or the wrong size yet, and a refund or "send another" on it is about the wait.
     if in_transit and (t.intent in POST_DELIVERY_COMPLAINTS or (
@@ -627,6 +648,8 @@ def make_plan(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, menus: M
     if situation in ("quality_defect", "wrong_item", "not_as_described", "refund_defect"):
         needs.append("photo")
     language = t.language if t.language in ("en", "es", "id", "zh") else "en"
+    if not _LETTERS.search(msg.text) and ctx.buyer and ctx.buyer.language in ("en", "es", "id", "zh"):
+        language = ctx.buyer.language  # "📦❓❓": no words to go by, the buyer's own language
     return Plan(situation=situation, menu=menu_id, language=language,
                 empathy=needs_empathy(msg, t, situation, kb.markets),
                 facts=facts, slots=slots, choices=choices, approval=approval, needs=needs,
