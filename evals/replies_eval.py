@@ -1,11 +1,11 @@
 """Reply eval: style checks (choices, empathy first, grounded facts, language, length) and hard rules
 (guardrails, approval correctness, forbidden content).
 
-dev = evals/replies/situations.jsonl (180; its old 30% hash held-out part was retired into dev after being
-looked at too often) + evals/replies/dev/r2-*.jsonl (120, written as a held-out set on 2026-12-04, measured
-once, then retired into dev); held-out = evals/replies/heldout/*.jsonl (120, written on 2026-12-04 by four
-other helper sessions, one per language, from the domain brief and the demo shop only, never shown the
-code or the other eval files). Never tune on held-out."""
+dev = evals/replies/situations.jsonl (180; its old 30% hash held-out part was retired after being looked at
+too often) + evals/replies/dev/rN-*.jsonl (fresh held-out sets r2..r5, 120 each, each measured once and then
+retired into dev); held-out = evals/replies/heldout/*.jsonl (120, r6). Every fresh set was written on
+2026-12-04 by four helper sessions, one per language, from the domain brief and the demo shop only,
+never shown the code or the other eval files. Never tune on held-out."""
 
 from __future__ import annotations
 
