@@ -38,7 +38,7 @@ COUNTRIES: dict[str, list[str]] = {
 }
 _ASKS = re.compile(r"\b(?:ship|shipping|deliver|delivery|send|sent|env[ií]\w*|mand\w*|llega\w*|kirim\w*|"
                    r"pengiriman|nyampe|sampai|customs|aduana|bea cukai)\b|"
-                   r"发货|发往|寄|送到|发[^货]{0,6}吗|运到|包邮|清关|关税", re.I)
+                   r"发货|发往|寄|送到|发[^货]{0,6}(?:吗|不|么|没)|运到|能到|包邮|清关|关税", re.I)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
