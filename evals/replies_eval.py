@@ -2,8 +2,8 @@
 (guardrails, approval correctness, forbidden content).
 
 dev = evals/replies/situations.jsonl (180; its old 30% hash held-out part was retired after being looked at
-too often) + evals/replies/dev/rN-*.jsonl (fresh held-out sets r2..r5, 120 each, each measured once and then
-retired into dev); held-out = evals/replies/heldout/*.jsonl (120, r6). Every fresh set was written on
+too often) + evals/replies/dev/rN-*.jsonl (fresh held-out sets r2..r6, 120 each, each measured once and then
+retired into dev); held-out = evals/replies/heldout/*.jsonl (120, r7). Every fresh set was written on
 2026-12-04 by four helper sessions, one per language, from the domain brief and the demo shop only,
 never shown the code or the other eval files. Never tune on held-out."""
 
