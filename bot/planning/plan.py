@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from bot.domain import Message, Triage
 from bot.kb.loader import ShopKnowledge
 from bot.kb.sizing import convert, describe, parse_body, recommend
+from bot.planning import cues
 from bot.planning.context import Context, OrderFacts
 from bot.planning.destinations import asked_destination, unserved_destination
 from bot.planning.menus import MenuOption, Menus
@@ -120,127 +121,15 @@ COMPLAINTS = {"shipping_delay", "stuck_parcel", "lost_parcel", "delivered_not_fo
 RETURN_REQUEST_SITUATIONS = frozenset({"return_howto", "return_not_allowed"})
 POST_DELIVERY_COMPLAINTS = ("damaged_or_defective", "wrong_size_or_colour", "item_not_as_described")
 LATE_STATES = frozenset({"lost_parcel", "stuck_parcel", "shipping_delay"})
-_UNITS_Q = re.compile(r"\d\s*(?:cm|in|inch|inches|pulgadas|inci)\b|\b(?:cm|inch|inches|pulgadas|inci|centimet\w*)\b|"
-                      r"厘米|英寸|公分", re.I)
-_DIMENSIONS_Q = re.compile(r"\d+(?:[.,]\d+)?\s*[x×*]\s*\d+")  # "listing said 180 x 200": sizes quoted from the page
-# "opened / used / tried / worn" in the buyer's words (for items that cannot come back once opened)
-_OPENED = re.compile(r"\b(?:open(?:ed)?|used|tried|wore|worn|swatch\w*|ate|eaten|tasted|abr[ií]\w*|usad[oa]s?|us[eé]|"
-                     r"prob[eé]|me (?:lo|la|los|las) puse|comí|comi|dibuka|buka|kebuka|dipake|dipakai|pakai|"
-                     r"(?:udah|udh|sudah) (?:di)?coba|coba|dicoba|dimakan)\b|"
-                     r"用过|拆|打开|开封|试过|试用|戴过|穿过|吃过|尝过|抹过|戴了|穿了|用了|吃了|试了|抹了", re.I)
-_NOT_BEFORE = re.compile(r"(?:\b(?:never|not|haven'?t|hasn'?t|didn'?t|dont|don'?t|no|nunca|sin|ni|blm|belum|"
-                         r"gak|ga|nggak|tidak|tdk|gk|pernah)\b|[没未不])\W*(?:\w+\W+){0,2}$", re.I)
-_WRONG_ITEM = re.compile(r"wrong item|wrong product|not what i ordered|sent (?:me )?(?:a |the )?wrong|"
-                         r"not the (?:ones?|colou?r|shade|size) i (?:ordered|picked|chose)|\binstead of\b|"
-                         r"no (?:son|es) (?:los|las|el|la|lo) que ped[ií]|en (?:lugar|vez) de|"
-                         r"bukan (?:yg|yang) (?:aku|saya|gue|gw) (?:pesen|pesan|order|pilih)|"
-                         r"malah (?:dapet|dateng|datang)|"
-                         r"不是我(?:要|拍|买|订|选)的|却(?:收到|发来)|我(?:买|拍|下单|订)的是.{1,20}(?:收到|来的|发来)|"
-                         r"\b(?:pesen|pesan|order)nya (?:yang|yg)\b|\bwhat i ordered was\b|"
-                         r"\blo que ped[ií] (?:era|fue)\b|"
-                         r"\b(?:says|reads|labell?ed|printed|tulisannya|dice|pone)\b.{1,50}"
-                         r"\b(?:not|bukan|no es|en vez)\b|"
-                         r"(?:写的是|写着|印的是).{1,20}不是|"
-                         r"\b(?:i )?ordered\b.{1,40}\b(?:got|received|they sent|you sent)\b"
-                         r"(?! (?:it|them|my|the (?:package|parcel|order|item)|today|yesterday))|"
-                         r"equivocad|otro producto|ped[ií]\b.{1,40}\b(?:lleg[oó]|me mandaron|recib[ií])\b|"
-                         r"salah kirim|barang salah|"
-                         r"(?:pesen|pesan|order)\b.{1,60}\b(?:yg|yang)? ?(?:dateng|datang|dikirim)|"
-                         r"发错|寄错|不是我买的|(?:买的|下单的?|订的)是?.{1,20}(?:收到|发来|寄来|来的)", re.I)
 
 
 GENUINE_PROBLEMS = frozenset({"where_is_my_order", *POST_DELIVERY_COMPLAINTS})
-# A fault that can hurt someone is not troubleshot in chat: swelling, overheating, smoke, burning smell.
-_HAZARD = re.compile(r"\b(?:swell\w*|swollen|bulg\w*|puff(?:ed|ing)? up|overheat\w*|too hot to|burn(?:ing|t) smell|"
-                     r"smok(?:e|ing)|melt\w*|spark\w*|on fire|caught fire|explod\w*|hinchad\w*|infl[oó]|"
-                     r"se calienta (?:mucho|tanto|demasiado)|quemad\w*|humo|chispa\w*|derreti\w*|explot\w*|"
-                     r"(?:meng)?gembung|kembung|panas (?:bgt|banget|sekali)|kepanasan|gosong|berasap|asap|meleleh|"
-                     r"meledak|percikan)\b|鼓包|发烫|烫手|烫得|冒烟|烧焦|焦味|起火|着火|爆炸|炸了|融化", re.I)
-# Wearing it now and it does not fit (a complaint) ...
-_FIT_PROBLEM = re.compile(r"\b(?:too (?:small|big|tight|short|long|loose|large)|(?:very|so|really) tight|doesn'?t fit|"
-                          r"won'?t fit|can'?t (?:get|fit) (?:it|them|her|his|my)|runs? (?:small|big)|"
-                          r"apretad\w*|pegad\w*|muy just[oa]s?|no (?:le|me|nos) (?:queda|quedan|entra|entran|cierra)|"
-                          r"(?:le|me) queda (?:muy |bien )?(?:chic|grand|cort|larg)\w*|"
-                          r"sempit|kekecilan|kebesaran|kegedean|kesempitan|kecil (?:bgt|banget|sekali)|"
-                          r"(?:ga|gak|nggak|tidak|tdk|gk) (?:muat|masuk|cukup)|longgar)\b|"
-                          r"小了|太小|偏小|太紧|好紧|很紧|紧了|大了|太大|偏大|穿不下|穿不进|戴不进|短了|长了|勒得|勒人|"
-                          r"短一截|紧绷|穿不上", re.I)
-# ... unless the buyer is choosing a size for the next purchase.
-_NEXT_PURCHASE = re.compile(r"\b(?:which|what) size (?:should|do|would|to) (?:i|we) (?:get|order|buy|pick|take)|"
-                            r"\bqu[eé] talla (?:me )?(?:pido|compro|pedir|comprar|elijo|le compro)|"
-                            r"\b(?:mau|pengen|mo) (?:beli|order|pesen|pesan)|"
-                            r"买哪个码|该买|下次买|再买|选什么码|拍哪个码", re.I)
-# "any answer yet on what my supervisor decided?": a follow-up on a decision that is pending
-_DECISION = re.compile(r"\b(?:supervisor|approv\w*|decision|request I (?:made|sent|asked)|aprob\w*|"
-                       r"(?:me dijeron|dijeron) que (?:iban a|lo iban)|you said you'?d|katanya (?:mau|akan)|"
-                       r"autoriz\w*|solicitud|persetujuan|disetujui|pengajuan|ajuin|ajukan|diajukan)\b|"
-                       r"\b(?:video|photos?|pics?) (?:i )?sent|sent (?:you )?(?:the )?(?:video|photos?|pics?)|"
-                       r"envi[eé] (?:el|la|las|los) (?:video|fotos?)|"
-                       r"(?:udah|udh|sudah) (?:kirim|dikirim) (?:video|foto)|"
-                       r"审核|审批|主管|批准|申请|说帮我|不是说|发了(?:视频|照片)", re.I)
-# "if I order from Mérida, do I pay customs?": a question about buying, not about an order
-_HYPOTHETICAL = re.compile(r"\b(?:if i (?:order|buy|purchase)|si (?:compro|pido|hago un pedido|ordeno)|"
-                           r"(?:kalo|kalau|klo|seandainya|misalnya|andaikan) (?:aku |saya |gue )?"
-                           r"(?:order|beli|pesan|pesen|kirim)|biasanya (?:brp|berapa) lama)\b|"
-                           r"如果我?(?:买|下单|订)|要是(?:买|下单)|假如", re.I)
-_COMPENSATION_ASK = re.compile(r"\b(?:compensat\w*|kompensasi\w*|compensaci[oó]n|make (?:it|this) up|goodwill|"
-                               r"(?:something|anything|some money) back|algo a cambio|ganti ?rugi|ada gantinya)\b|"
-                               r"补偿|赔偿|表示一下|有点表示|有所表示|有什么表示", re.I)
-# spoiled, not broken: "smells weird", "cairannya sudah coklat", "变质"
-_SPOILED = re.compile(r"\b(?:smells? (?:weird|strange|off|bad|funny)|expired|mou?ldy?|rancid|spoiled|"
-                      r"huele (?:raro|mal)|olor (?:raro|extraño)|caducad\w*|podrid\w*|moho|"
-                      r"bau(?:nya)? (?:juga )?(?:agak |sedikit |rada |kok )?(?:aneh|busuk|apek|tengik)|"
-                      r"kadaluarsa|kedaluwarsa|basi|berjamur|jamuran)\b|"
-                      r"变质|发霉|有异味|味道不对|过期|臭了", re.I)
-# a parcel that does not move, in the buyer's words
-_STUCK_TALK = re.compile(r"\b(?:still nothing|nothing yet|sitting|stuck|hasn'?t moved|not moving|no movement|"
-                         r"parad[oa]|no se mueve|sin moverse|nyangkut|gak gerak|ga gerak|tidak bergerak|diem aja)\b|"
-                         r"卡在|不动|没动|没更新|没有更新|一直没变", re.I)
-# the parcel came damaged, in words the lexicon may not have
-_DAMAGE = re.compile(r"\b(?:crushed|dented|bent|creased|squashed|torn|ripped|aplastad\w*|abollad\w*|doblad\w*|"
-                     r"rot[oa]s?|penyok|gepeng|ketekuk|sobek|robek|patah|retak)\b|折了|压扁|扁的|扁了|变形|凹|破了|裂了|死印",
-                     re.I)
-_LETTERS = re.compile(r"[^\W\d_]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-# it hurts or chafes: "老卡关节 戴着难受", "me aprietan y me duelen", "gak nyaman"
-_DISCOMFORT = re.compile(r"\b(?:hurts?|painful|uncomfortable|itch\w*|rash|blister\w*|duele\w*|incómod\w*|"
-                         r"incomod\w*|me pica|sakit|perih|gatal|lecet|gak nyaman|ga nyaman|tidak nyaman)\b|"
-                         r"难受|不舒服|疼|磨脚|夹脚|卡关节|过敏|发痒", re.I)
-_LATE_TALK = re.compile(r"\b(?:late|after the date|past the date|took (?:forever|ages)|tarde|retras\w*|"
-                        r"telat|terlambat|lama bgt|lama banget)\b|晚了|晚到|迟到|延误|拖了", re.I)
-_ANYONE = re.compile(r"\b(?:anyone|anybody|alguien|ada orang|ada yg|ada yang)\b|有人吗|在吗|在不在", re.I)
-# what a buyer asks for when a parcel shows delivered but is not there
-_RESHIP_ASK = re.compile(r"\b(?:send (?:it|them|one|another|a new one)\w* (?:again|out again)|send (?:another|a new)|"
-                         r"resend|reship|re-ship|ship (?:it|them) again|"
-                         r"reenv\w*|(?:m[aá]nd|envi)\w* (?:otr[oa]s?|de nuevo|otra vez)|"
-                         r"vuelv\w* a (?:mandar|enviar)\w*|"
-                         r"kirim (?:ulang|lagi)|dikirim (?:ulang|lagi)|kirimin lagi)\b|"
-                         r"补发|补寄|重发|再发|重新发|重新(?:给我)?寄|再寄|重寄", re.I)
-_NOT_RECEIVED = re.compile(r"\b(?:(?:never|not|didn'?t|haven'?t|did not|have not) (?:got|get|gotten|received?|"
-                           r"arrived?)|nothing (?:came|arrived|here)|isn'?t here|no (?:me )?ha llegado|"
-                           r"no (?:me )?lleg[oó]|no (?:lo|la|los|las) (?:he )?recib\w*|no he recibido|no hay nada|"
-                           r"(?:ga|gak|nggak|tidak|tdk|blm|belum) (?:nerima|terima|menerima|dapet|dapat|sampe|sampai|"
-                           r"nyampe)\w*|nothing (?:there|in (?:the|my) mailbox)|(?:ga|gak|nggak|tidak) ada di rumah|"
-                           r"(?:ga|gak|nggak|tidak) ada (?:paket|barang)nya)\b|"
-                           r"没收到|没有收到|没到|没看到包裹|根本没签|没有签收|没人签收|(?:信箱|邮箱|门口|家里|快递柜|驿站)[^。]{0,8}(?:什么都没有|啥也没有)",
-                           re.I)
-_MONEY_ASK = re.compile(r"\b(?:refund|money back|reembols\w*|devuelv\w* (?:el|mi) dinero|uang (?:kembali|balik)|"
-                        r"balikin uang|pengembalian dana)\b|退款|退钱", re.I)
 PROBLEM_CONCEPTS = frozenset({"shipping", "delay", "damaged", "size", "colour", "mismatch"})
 REMEDY_REQUESTS = frozenset({"refund_request", "exchange_request", "return_request"})
 REASON_INTENT = {"damaged_or_defective": "damaged_or_defective", "wrong_size_or_colour": "wrong_size_or_colour",
                  "not_as_described": "item_not_as_described", "shipping_delay_or_lost": "where_is_my_order"}
 # A status follow-up on a remedy that is not a refund: "any update on the replacement I asked for?"
 _AWAITED_REMEDIES = frozenset({"exchange_request", "return_request"})
-_FOLLOW_UP = re.compile(r"\bany (?:update|news|word|answer)|\bno answer yet|(?:belum|blm) ada kabar|"
-                        r"\b(?:is it )?a yes or (?:a )?no\b|\bbeen waiting since\b|nadie me (?:contest|respond)\w*|"
-                        r"\by entonces\b|\bhay novedad\w*|批下来|批了没|有没有批|批没批|审核了没|审了没|"
-                        r"todav[ií]a no (?:me )?(?:contestan|responden|dicen)|还没(?:有)?(?:回复|消息|结果|动静)|"
-                        r"\bupdate on\b|\bheard back\b|\bstill (?:no (?:answer|reply|word|"
-                        r"response)|waiting (?:for|on) (?:an? )?(?:answer|reply|approval|decision))|"
-                        r"\balguna (?:novedad|noticia|actualizaci)|\bqu[eé] pas[oó] con\b|\bsigo esperando (?:la )?"
-                        r"(?:respuesta|aprobaci)|\bada kabar|\bgimana (?:kelanjutan|kabar)|\bkabarnya\b|"
-                        r"进展|怎么样了|有结果|结果出来|批了吗|通过了吗|审核到", re.I)
 
 
 def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, concepts: list[str],
@@ -263,34 +152,35 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
             t = t.model_copy(update={"intent": REASON_INTENT[t.reason]})
         if not (t.intent in GENUINE_PROBLEMS and PROBLEM_CONCEPTS & set(concepts)):
             return "injection"
-    if _FOLLOW_UP.search(msg.text) and _DECISION.search(msg.text) and "threat" not in concepts:
+    if cues.FOLLOW_UP.search(msg.text) and cues.DECISION.search(msg.text) and "threat" not in concepts:
         return "approval_pending"  # "any answer yet on the reship your supervisor was asked about?"
     # "it won't charge and the light is off, what do I do?" asks about a broken item: a defect report.
     if t.intent == "product_or_size_question" and t.reason == "damaged_or_defective":
         t = t.model_copy(update={"intent": "damaged_or_defective"})
     delivered = order is not None and order.status == "delivered"
     body = parse_body(msg.text)
-    if (order is None or delivered) and _WRONG_ITEM.search(msg.text) and t.intent in (
+    if (order is None or delivered) and cues.WRONG_ITEM.search(msg.text) and t.intent in (
             "other", "order_change", "product_or_size_question", *(("where_is_my_order",) if delivered else ())):
         return "wrong_item"  # "ordered hot and spicy, got the mala flavour"
-    if order is None and t.intent == "where_is_my_order" and _HYPOTHETICAL.search(msg.text):
+    if order is None and t.intent == "where_is_my_order" and cues.HYPOTHETICAL.search(msg.text):
         return "policy_info"  # "if I order from Mérida, do I pay customs?"
     if order is None and asked_destination(msg.text) and t.intent in (
             "other", "where_is_my_order", "coupon_or_price", "product_or_size_question"):
         return "policy_info"  # "do u ship to canada?", "发加拿大吗"
     # A delivery that came seriously late calls for a goodwill remedy whether or not the buyer asks outright
     # ("almost a week after the date you gave me, and the wedding was last Saturday...").
-    late_talk = "delay" in concepts or bool(_LATE_TALK.search(msg.text))
-    asks_back = "compensation" in concepts or bool(_COMPENSATION_ASK.search(msg.text))
-    if (order is not None and delivered and _delivered_late(order) and late_talk and not _NOT_RECEIVED.search(msg.text)
+    late_talk = "delay" in concepts or bool(cues.LATE_TALK.search(msg.text))
+    asks_back = "compensation" in concepts or bool(cues.COMPENSATION_ASK.search(msg.text))
+    if (order is not None and delivered and _delivered_late(order) and late_talk
+            and not cues.NOT_RECEIVED.search(msg.text)
             and (t.intent in ("where_is_my_order", "other", "coupon_or_price", "product_or_size_question")
                  or (asks_back and t.intent == "item_not_as_described"))):
         return "compensation_request"
     if (delivered and t.intent in ("where_is_my_order", "coupon_or_price", "other")
-            and not _NOT_RECEIVED.search(msg.text)
-            and ("damaged" in concepts or _DAMAGE.search(msg.text) or _SPOILED.search(msg.text))):
+            and not cues.NOT_RECEIVED.search(msg.text)
+            and ("damaged" in concepts or cues.DAMAGE.search(msg.text) or cues.SPOILED.search(msg.text))):
         t = t.model_copy(update={"intent": "damaged_or_defective"})  # it came (late) and it came crushed
-    if t.intent == "other" and _ANYONE.search(msg.text) and _word_count(msg.text) <= 8:
+    if t.intent == "other" and cues.ANYONE.search(msg.text) and _word_count(msg.text) <= 8:
         return "greeting"  # "holaa alguien q me atienda?"
     if order is None and ctx.sku and t.intent == "other" and "?" in msg.text:
         t = t.model_copy(update={"intent": "product_or_size_question"})  # a question naming a product
@@ -303,11 +193,11 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
             and _asks_about_measures(msg.text) and "?" in msg.text):
         t = t.model_copy(update={"intent": "product_or_size_question"})  # "180 x 200: inches or cm??"
     # "it's tight on her, she is 118 cm" about a delivered item is a fit complaint, not a pre-sale question
-    if (delivered and t.intent in ("product_or_size_question", "other") and _FIT_PROBLEM.search(msg.text)
-            and not _NEXT_PURCHASE.search(msg.text)):
+    if (delivered and t.intent in ("product_or_size_question", "other") and cues.FIT_PROBLEM.search(msg.text)
+            and not cues.NEXT_PURCHASE.search(msg.text)):
         t = t.model_copy(update={"intent": "wrong_size_or_colour"})
     # "shows delivered but I never got it": whatever triage made of it, the parcel is the question
-    if delivered and _NOT_RECEIVED.search(msg.text) and t.intent not in ("refund_request", "cancel_order"):
+    if delivered and cues.NOT_RECEIVED.search(msg.text) and t.intent not in ("refund_request", "cancel_order"):
         t = t.model_copy(update={"intent": "where_is_my_order"})
     if (order is not None and t.intent in ("where_is_my_order", "order_change", "return_request", "other",
                                            "product_or_size_question")
@@ -318,9 +208,10 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
         t = t.model_copy(update={"intent": "where_is_my_order"})  # a known order plus delay talk
     # "still nothing?? sitting at the chicago place" about a parcel that really is stuck
     if (in_transit and t.intent in ("product_or_size_question", "other") and not body
-            and _shipping_state(ctx) in LATE_STATES and (_STUCK_TALK.search(msg.text) or _IMPATIENT.search(msg.text))):
+            and _shipping_state(ctx) in LATE_STATES
+            and (cues.STUCK_TALK.search(msg.text) or cues.IMPATIENT.search(msg.text))):
         t = t.model_copy(update={"intent": "where_is_my_order"})
-    if order is not None and not _LETTERS.search(msg.text) and t.intent in ("other", "product_or_size_question",
+    if order is not None and not cues.LETTERS.search(msg.text) and t.intent in ("other", "product_or_size_question",
                                                                           "wrong_size_or_colour"):
         t = t.model_copy(update={"intent": "where_is_my_order"})  # "📦❓❓" next to an order card
     # Triage reads only the text; the order says more. A parcel that has not arrived cannot be
@@ -346,16 +237,16 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
     if t.intent == "damaged_or_defective" or (t.intent in ("refund_request", "exchange_request")
                                              and t.reason == "damaged_or_defective"):
         if (t.intent == "damaged_or_defective" and ctx.sku and _troubleshooting(kb, ctx.sku)
-                and not _HAZARD.search(msg.text)):
+                and not cues.HAZARD.search(msg.text)):
             return "troubleshoot"
         return "refund_defect" if t.intent == "refund_request" else "quality_defect"
     if (t.intent in ("wrong_size_or_colour", "item_not_as_described") and _asks_about_measures(msg.text)
             and not body and ctx.sku and kb.products.get(ctx.sku) and kb.products[ctx.sku].dimensions):
         return "buyer_misunderstanding"  # e.g. 180 cm read as 180 inches: explain, no compensation
     if t.intent == "wrong_size_or_colour":
-        return "wrong_item" if _WRONG_ITEM.search(msg.text) else "size_colour_mismatch"
+        return "wrong_item" if cues.WRONG_ITEM.search(msg.text) else "size_colour_mismatch"
     if t.intent == "item_not_as_described":
-        return "wrong_item" if _WRONG_ITEM.search(msg.text) else "not_as_described"
+        return "wrong_item" if cues.WRONG_ITEM.search(msg.text) else "not_as_described"
     if t.intent == "refund_request":
         if not t.needs_human_approval and "policy_question" in concepts and "status" not in concepts:
             return "policy_info"  # "if I return it, how long does the refund take?"
@@ -366,7 +257,7 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
         if t.reason in ("changed_mind", None):
             return "return_not_allowed" if _no_change_of_mind_return(msg, ctx, kb) else "refund_changed_mind"
         return "refund_defect"
-    if t.intent in _AWAITED_REMEDIES and _FOLLOW_UP.search(msg.text) and "threat" not in concepts:
+    if t.intent in _AWAITED_REMEDIES and cues.FOLLOW_UP.search(msg.text) and "threat" not in concepts:
         return "approval_pending"  # "any news on the exchange I asked for?": it is with a supervisor
     if t.intent == "return_request":
         if not t.needs_human_approval and not (delivered and "status" not in concepts):
@@ -400,39 +291,26 @@ def choose_situation(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, c
 BAD_NEWS = frozenset({"return_not_allowed", "buyer_misunderstanding", "address_change_shipped", "cancel_after_ship"})
 HURTING_REASONS = frozenset({"damaged_or_defective", "wrong_size_or_colour", "not_as_described",
                              "shipping_delay_or_lost"})
-_SAD = re.compile(r"[😕😞😟😢😭😤😡😠🥲🙁☹😩😫😔😒🤦💔]|:\(|:'\(")
-
-
-# "smaller than I expected", "más pequeña de lo que esperaba", "kirain gede", "比想象的小": a let-down
-_LET_DOWN = re.compile(r"than (?:i |we )?(?:expected|thought|imagined)|thought it would|"
-                       r"de lo que (?:esperaba|pensaba|cre[ií]a)|pens[eé] que (?:era|ser[ií]a)|"
-                       r"\b(?:kirain|kukira|aku kira|saya kira)\b|比想象|以为|没想到", re.I)
 
 
 # Waiting for something (money, a decision, a parcel) and saying so with "??", "!!" or "still nothing"
 WAITING = frozenset({"refund_status", "approval_pending", "order_unknown", "in_transit_on_time", "awaiting_shipment",
                      "delivered_not_found", "delivery_exception", "refund_delay"})
-_IMPATIENT = re.compile(r"\?\?|!!|？？|！！|\bstill (?:no|not|nothing|haven'?t|hasn'?t)|\bwhere(?:'s| is) my money|"
-                        r"todav[ií]a no|a[uú]n no|d[oó]nde est[aá] mi dinero|\bmasih (?:belum|blm)|"
-                        r"\b(?:blm|belum) masuk|udah? \d+ (?:hari|minggu)|还没|到现在|钱呢|"
-                        r"一个?(?:礼拜|星期|周)了|[两三四五六七八九十几]天了", re.I)
-
-
-_INCH_GUESS = re.compile(r"\b(?:inch(?:es)?|pulgadas?|inci)\b|英寸", re.I)
 
 
 def needs_empathy(msg: Message, t: Triage, situation: str, markets: list[str] | None = None) -> bool:
     if situation == "policy_info" and unserved_destination(msg.text, markets or []):
         return True  # "do you ship to Canada?": not yet, and that is a letdown
-    if situation == "unit_explain" and _INCH_GUESS.search(msg.text):
+    if situation == "unit_explain" and cues.INCH_GUESS.search(msg.text):
         return True  # "that's inches, right?": the answer is that it is smaller than they hoped
     return (situation in COMPLAINTS or situation in BAD_NEWS or t.sentiment in ("angry", "negative")
-            or t.reason in HURTING_REASONS or bool(_SAD.search(msg.text)) or bool(_LET_DOWN.search(msg.text))
-            or (situation in WAITING and bool(_IMPATIENT.search(msg.text))) or bool(_DISCOMFORT.search(msg.text)))
+            or t.reason in HURTING_REASONS or bool(cues.SAD.search(msg.text) or cues.LET_DOWN.search(msg.text))
+            or (situation in WAITING and bool(cues.IMPATIENT.search(msg.text)))
+            or bool(cues.DISCOMFORT.search(msg.text)))
 
 
 def _asks_about_measures(text: str) -> bool:
-    return bool(_UNITS_Q.search(text) or _DIMENSIONS_Q.search(text))
+    return bool(cues.UNITS_Q.search(text) or cues.DIMENSIONS_Q.search(text))
 
 
 def _outside_return_window(ctx: Context) -> bool:
@@ -448,14 +326,14 @@ def _no_change_of_mind_return(msg: Message, ctx: Context, kb: ShopKnowledge) -> 
     product = kb.products.get(ctx.sku) if ctx.sku else None
     if not (product and product.hygiene_seal):
         return False
-    return any(not _NOT_BEFORE.search(msg.text[max(0, m.start() - 25):m.start()])
-               for m in _OPENED.finditer(msg.text))
+    return any(not cues.NOT_BEFORE.search(msg.text[max(0, m.start() - 25):m.start()])
+               for m in cues.OPENED.finditer(msg.text))
 
 
 def _word_count(text: str) -> int:
     """Words, counting about two Chinese characters as one (Chinese has no spaces to split on)."""
-    han = len(_HAN.findall(text))
-    return len(_HAN.sub(" ", text).split()) + (han + 1) // 2
+    han = len(cues.HAN.findall(text))
+    return len(cues.HAN.sub(" ", text).split()) + (han + 1) // 2
 
 
 def _delivered_late(order: OrderFacts) -> bool:
@@ -630,11 +508,11 @@ def asked_remedy(text: str, situation: str) -> str | None:
     only a where-is-it question; the request goes to a supervisor."""
     if situation != "delivered_not_found":
         return None
-    if _MONEY_ASK.search(text) and not _RESHIP_ASK.search(text):
+    if cues.MONEY_ASK.search(text) and not cues.RESHIP_ASK.search(text):
         return "refund"
     # Marked delivered, not there: a possible loss. A supervisor sees it from the first message (the reply
     # asks the buyer to check around and promises nothing).
-    return "reship" if _RESHIP_ASK.search(text) or _NOT_RECEIVED.search(text) else None
+    return "reship" if cues.RESHIP_ASK.search(text) or cues.NOT_RECEIVED.search(text) else None
 
 
 def _proposed(opt: MenuOption, ctx: Context) -> ProposedOption:
@@ -670,7 +548,7 @@ def make_plan(msg: Message, t: Triage, ctx: Context, kb: ShopKnowledge, menus: M
     if situation in ("quality_defect", "wrong_item", "not_as_described", "refund_defect"):
         needs.append("photo")
     language = t.language if t.language in ("en", "es", "id", "zh") else "en"
-    if not _LETTERS.search(msg.text) and ctx.buyer and ctx.buyer.language in ("en", "es", "id", "zh"):
+    if not cues.LETTERS.search(msg.text) and ctx.buyer and ctx.buyer.language in ("en", "es", "id", "zh"):
         language = ctx.buyer.language  # "📦❓❓": no words to go by, the buyer's own language
     return Plan(situation=situation, menu=menu_id, language=language,
                 empathy=needs_empathy(msg, t, situation, kb.markets),
