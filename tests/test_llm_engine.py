@@ -81,7 +81,9 @@ def test_llm_drafts_are_always_safe(tmp_path: Path, llm_server: tuple[str, str])
             assert r.fallback
         c = r.contract()
         assert c["engine"] == r.draft.engine and c["provenance"]["fallback"] == r.fallback
-    assert copilot.draft([msgs[2]])[0].plan.approval.required
+    # an injected demand is flagged for the agent, never proposed or promised, whichever engine wrote it
+    injected = copilot.draft([msgs[2]])[0]
+    assert injected.plan.manipulation and not injected.plan.approval.required and "$100" not in injected.draft.text
 
 
 def test_timeout_falls_back_to_builtin(tmp_path: Path, llm_server: tuple[str, str]) -> None:
