@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from bot.planning.cues import HAN
+
 COUNTRIES: dict[str, list[str]] = {
     "US": ["united states", "usa", "u\\.s\\.a?", "estados unidos", "amerika serikat", "amerika", "美国", "hawaii",
            "alaska", "puerto rico"],
@@ -39,13 +41,12 @@ COUNTRIES: dict[str, list[str]] = {
 _ASKS = re.compile(r"\b(?:ship|shipping|deliver|delivery|send|sent|env[ií]\w*|mand\w*|llega\w*|kirim\w*|"
                    r"pengiriman|nyampe|sampai|customs|aduana|bea cukai)\b|"
                    r"发货|发往|寄|送到|发[^货]{0,6}(?:吗|不|么|没)|运到|能到|包邮|清关|关税", re.I)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _pattern(names: list[str]) -> re.Pattern[str]:
     """Latin names as whole words; Chinese names anywhere (Chinese has no spaces between words)."""
-    latin = [n for n in names if not _CJK.search(n)]
-    cjk = [n for n in names if _CJK.search(n)]
+    latin = [n for n in names if not HAN.search(n)]
+    cjk = [n for n in names if HAN.search(n)]
     parts = [r"(?<![\w])(?:" + "|".join(latin) + r")(?![\w])"] if latin else []
     return re.compile("|".join(parts + cjk), re.I)
 
